@@ -1,0 +1,35 @@
+# The two commands of the README, and the pieces they stand on.
+# Everything runs through uv from the committed lock file (uv.lock) on the machine's Python 3.11.
+
+UV := python3 -m uv
+UV_VERSION := 0.13.9
+RUN := $(UV) run --frozen
+
+.PHONY: setup demo test lint format bench
+
+setup: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+	@touch $@
+
+## Simulate a world, validate it and print its summary (later: train, score and serve).
+demo: setup
+	$(RUN) churn demo
+
+## Install everything and run the whole test suite.
+test: setup
+	$(RUN) pytest
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: setup
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+bench: setup
+	$(RUN) python benchmarks/bench_simulate.py
+	$(RUN) python benchmarks/bench_validate.py

@@ -35,6 +35,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     future_ok: bool = False  # a TIMESTAMP that may lie after the time of validation
+    default: float | None = None  # the value an empty cell (or an absent column) stands for
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ USAGE_EVENTS = Table(
             "event", Kind.ID, "The product event or feature used.", required=True, nullable=False
         ),
         Column("user_id", Kind.TEXT, "The user who acted."),
-        Column("quantity", Kind.NUMBER, "How many times; empty means 1.", minimum=0),
+        Column("quantity", Kind.NUMBER, "How many times; empty means 1.", minimum=0, default=1),
         _RECORDED_AT,
     ),
 )

@@ -1,0 +1,1 @@
+"""One module per ``churn`` subcommand; each exposes one typer command function."""

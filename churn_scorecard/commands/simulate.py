@@ -33,13 +33,13 @@ def simulate(
     accounts: Annotated[
         int | None,
         typer.Option(
-            min=1, help="How many accounts the world has [default: 2000, or the config file's]."
+            min=1, help="How many accounts the world has (default: 2000, or the config file's)."
         ),
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            min=0, help="Seed of the world; the same seed gives the same files [default: 7]."
+            min=0, help="Seed of the world; the same seed gives the same files (default: 7)."
         ),
     ] = None,
     format: Annotated[
@@ -61,7 +61,7 @@ def simulate(
         typer.Option(
             min=0,
             max=0.1,
-            help="Share of extra contract-breaking rows per table, 0 for none [default: 0.001].",
+            help="Share of extra contract-breaking rows per table, 0 for none (default: 0.001).",
         ),
     ] = None,
     overwrite: Annotated[
@@ -74,7 +74,7 @@ def simulate(
         int | None,
         typer.Option(
             min=1,
-            help="Processes building chunks in parallel; never changes the files [default: automatic].",
+            help="Processes building chunks in parallel; never changes the files (default: automatic).",
         ),
     ] = None,
 ) -> None:

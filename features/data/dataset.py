@@ -8,6 +8,7 @@ a DuckDB table is faster to scan than any source format. See docs/data.md for th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -166,7 +167,9 @@ def _connect(database: str | Path, workdir: Path | None) -> duckdb.DuckDBPyConne
             path.unlink(missing_ok=True)
     connection = duckdb.connect(str(database))
     connection.execute("SET TimeZone = 'UTC'")
-    connection.execute("SET enable_progress_bar = false")
+    # Inside Jupyter without ipywidgets DuckDB refuses this setting; its bar is off there anyway.
+    with contextlib.suppress(duckdb.InvalidInputException):
+        connection.execute("SET enable_progress_bar = false")
     connection.execute(f"SET memory_limit = {literal(MEMORY_LIMIT)}")
     if workdir:
         connection.execute(f"SET temp_directory = {literal(str(workdir / 'spill'))}")

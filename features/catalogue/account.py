@@ -1,0 +1,124 @@
+"""Contract features: tenure, the next renewal, past renewals, ARR at as_of and segment.
+
+Renewal *dates* are known in advance (a contract says when it ends), so every renewal
+row joins every point; a renewal's *outcome* counts only once it was known, i.e.
+recorded (or, without ``recorded_at``, dated) before ``as_of``.
+
+``accounts.arr`` is the *current* ARR, which would leak the future into past points, so
+ARR at ``as_of`` is 12 x the MRR of the billing period covering it (0 once the
+account's known periods have ended); for accounts without billing periods, the ARR at
+stake at the latest renewal decided before ``as_of``; and only when neither is known,
+``accounts.arr``.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from features.catalogue.rows import whole_days
+from features.catalogue.spec import Empty, Feature, Helper, Risk, Source, TableSpec, Unit
+
+ACCOUNTS = TableSpec(table="accounts", time_bound=False, known_from_recorded_at=False)
+RENEWALS = TableSpec(
+    table="renewals",
+    time="renewal_date",
+    time_bound=False,
+    known_from_recorded_at=False,
+    row_columns={
+        "decided": lambda t, config: t.outcome.notnull()
+        & (t.recorded_at.fill_null(t.renewal_date) < t.as_of),
+    },
+)
+
+HELPERS = (
+    Helper(
+        name="_renewal_arr",
+        table=RENEWALS.table,
+        columns=("arr",),
+        aggregate=lambda r: r.arr.argmax(r.renewal_date, where=r.decided),
+    ),
+    Helper(
+        name="_account_arr", table=ACCOUNTS.table, columns=("arr",), aggregate=lambda r: r.arr.max()
+    ),
+)
+
+
+def _arr(v):
+    """12 x MRR for accounts with billing periods known (0 once they ended), else the fallbacks."""
+    choices = []
+    if v.get("mrr") is not None:
+        choices.append(ibis.ifelse(v._billing_periods > 0, 12.0 * v.mrr, ibis.null("float64")))
+    choices += [x for x in (v.get("_renewal_arr"), v.get("_account_arr")) if x is not None]
+    return ibis.coalesce(*choices, ibis.null("float64"))
+
+
+FEATURES = (
+    Feature(
+        name="tenure_days",
+        description="Whole days since the account became a customer (accounts.created_at).",
+        source=Source.CONTRACT,
+        window="at as_of",
+        unit=Unit.DAYS,
+        risk=Risk.LOWER,
+        template="Customer for {value} days",
+        template_empty="Customer since an unknown date",
+        empty=Empty.MISSING,
+        table=ACCOUNTS.table,
+        columns=("created_at",),
+        aggregate=lambda r: whole_days(r.age_of("created_at").max()),
+    ),
+    Feature(
+        name="days_to_renewal",
+        description="Whole days from as_of to the next renewal date (the first on or after as_of).",
+        source=Source.CONTRACT,
+        window="at as_of",
+        unit=Unit.DAYS,
+        risk=Risk.LOWER,
+        template="Renewal in {value} days",
+        template_empty="No upcoming renewal on record",
+        empty=Empty.MISSING,
+        table=RENEWALS.table,
+        aggregate=lambda r: whole_days(
+            -r.age_of("renewal_date").max(where=r.renewal_date >= r.as_of)
+        ),
+    ),
+    Feature(
+        name="past_renewals_count",
+        description="Renewals the account decided to renew, known before as_of.",
+        source=Source.CONTRACT,
+        window="all history",
+        unit=Unit.COUNT,
+        risk=Risk.LOWER,
+        template="Renewed {value} times before",
+        table=RENEWALS.table,
+        aggregate=lambda r: r.count(where=r.decided & (r.outcome == "renewed")),
+    ),
+    Feature(
+        name="arr",
+        description="Annual recurring revenue at as_of: 12 x MRR of the billing period covering it; "
+        "without billing periods, the ARR of the latest decided renewal; else accounts.arr (current ARR).",
+        source=Source.CONTRACT,
+        window="at as_of",
+        unit=Unit.CURRENCY,
+        risk=Risk.LOWER,
+        template="ARR {value}",
+        template_empty="ARR unknown",
+        empty=Empty.MISSING,
+        derive=_arr,
+        optional_inputs=("mrr", "_billing_periods", "_renewal_arr", "_account_arr"),
+    ),
+    Feature(
+        name="segment",
+        description="The account's customer segment (accounts.segment), e.g. smb, mid_market, enterprise.",
+        source=Source.CONTRACT,
+        window="at as_of",
+        unit=Unit.CATEGORY,
+        risk=Risk.NEITHER,
+        template="Segment {value}",
+        template_empty="Segment unknown",
+        empty=Empty.MISSING,
+        table=ACCOUNTS.table,
+        columns=("segment",),
+        aggregate=lambda r: r.segment.max(),
+    ),
+)

@@ -1,0 +1,321 @@
+"""The set-based build: every feature of every point, in one query per call.
+
+For each contract table present, its rows are joined to the points they are known at
+(by event time, at most the table's horizon before ``as_of``, and, when ``recorded_at``
+is set, recorded before ``as_of``) and reduced by one ``GROUP BY account_id, as_of``
+holding every aggregate feature of that table. The per-table results are left-joined
+onto the points; counts become 0 and recency its cap where nothing was found; derived
+features are computed last from the others. The whole thing is one Ibis expression,
+compiled to DuckDB or Spark SQL.
+
+Two ways to line rows up with points give the same result:
+
+- ``dates``: join each row to the *distinct as_of dates* whose window holds it, by an
+  equality on the row's day plus the exact time range (a hash join against a tiny
+  table, no hashing on account ids), then keep the points. Best when points share a
+  few dates (scoring, monthly training snapshots).
+- ``points``: join each row to the points of its account whose window can hold it, by
+  an equality on account and time bucket plus the exact range. Best when points have
+  many distinct dates (e.g. fixed lead times before each renewal).
+
+``auto`` picks ``dates`` up to :data:`DATES_STRATEGY_MAX` distinct dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from features.catalogue.config import FeatureConfig
+from features.catalogue.engines import FeatureSource
+from features.catalogue.errors import PointsError
+from features.catalogue.points import normalise_points
+from features.catalogue.registry import CATALOGUE, HELPERS, TABLE_SPECS, get_feature
+from features.catalogue.rows import Rows, Values
+from features.catalogue.spec import DAY, Empty, Feature, Helper, TableSpec, Unit
+
+Strategy = Literal["auto", "dates", "points"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The first and the last as_of of a set of points."""
+
+    first: datetime
+    last: datetime
+
+
+KEYS = ("account_id", "as_of")
+DATES_STRATEGY_MAX = 24
+"""Up to this many distinct as_of dates, rows are joined by date rather than by account."""
+
+
+def build_features(
+    source: FeatureSource,
+    points: pd.DataFrame | ir.Table,
+    features: Iterable[str] | None = None,
+    config: FeatureConfig | None = None,
+    strategy: Strategy = "auto",
+) -> pd.DataFrame:
+    """One row per distinct ``(account_id, as_of)`` point with the features available for it.
+
+    ``features`` are catalogue names (default: all, e.g. ``CHURN_V1.features``); those
+    whose tables or columns are absent from ``source`` are left out of the result.
+    Rows are sorted by account_id, then as_of.
+    """
+    table = feature_table(source, points, features, config, strategy)
+    frame = source.backend.execute(table)
+    return _with_dtypes(frame, [CATALOGUE[name] for name in table.columns if name in CATALOGUE])
+
+
+def feature_table(
+    source: FeatureSource,
+    points: pd.DataFrame | ir.Table,
+    features: Iterable[str] | None = None,
+    config: FeatureConfig | None = None,
+    strategy: Strategy = "auto",
+) -> ir.Table:
+    """The lazy Ibis table behind :func:`build_features` (to write it without pandas)."""
+    config = config or FeatureConfig()
+    point_table, dates, span = _point_table(source, points)
+    if strategy == "auto":
+        strategy = "dates" if dates <= DATES_STRATEGY_MAX else "points"
+    tables = {name: source.table(name) for name in source.tables}
+    return compile_features(
+        tables, source.columns, point_table, _select(features), config, strategy, span
+    )
+
+
+def available_features(source: FeatureSource, features: Iterable[str] | None = None) -> list[str]:
+    """The requested features (default: all) that ``source`` has the tables and columns for."""
+    return [f.name for f in _select(features) if _available(f.name, source.columns)]
+
+
+def compile_features(
+    tables: Mapping[str, ir.Table],
+    columns: Mapping[str, frozenset[str]],
+    points: ir.Table,
+    features: Sequence[Feature],
+    config: FeatureConfig,
+    strategy: Literal["dates", "points"],
+    span: Span | None = None,
+) -> ir.Table:
+    """The feature table as one Ibis expression over ``tables`` (bound or unbound).
+
+    ``span`` (the first and last as_of, when known) adds constant bounds on event time
+    that engines can apply while scanning, before any join.
+    """
+    wanted = [f for f in features if _available(f.name, columns)]
+    needed = _closure([f.name for f in wanted], columns)
+    joined, selected = points, {key: points[key] for key in KEYS}
+    for spec in TABLE_SPECS.values():
+        items = [i for i in needed if _table_of(i) == spec.table]
+        if items:
+            table = _within_span(spec, tables[spec.table], span)
+            agg = _aggregate(spec, table, columns[spec.table], points, items, config, strategy)
+            joined = joined.left_join(
+                agg, [points.account_id == agg.account_id, points.as_of == agg.as_of]
+            )
+            selected.update({i.name: _filled(i, agg[i.name]) for i in items})
+    out = joined.select(**selected)
+    derived = [i for i in needed if isinstance(i, Feature) and i.is_derived]
+    for layer in _layers(derived):
+        values = Values(out, set(out.columns))
+        out = out.mutate(**{f.name: _filled(f, f.derive(values)) for f in layer})
+    return out.select(*KEYS, *(_typed(out, f) for f in wanted)).order_by(list(KEYS))
+
+
+def _select(features: Iterable[str] | None) -> list[Feature]:
+    if features is None:
+        return list(CATALOGUE.values())
+    return [get_feature(name) for name in dict.fromkeys(features)]
+
+
+def _item(name: str) -> Feature | Helper:
+    return HELPERS[name] if name in HELPERS else CATALOGUE[name]
+
+
+def _table_of(item: Feature | Helper) -> str | None:
+    return item.table if isinstance(item, Helper) or not item.is_derived else None
+
+
+def _available(name: str, columns: Mapping[str, frozenset[str]]) -> bool:
+    item = _item(name)
+    table = _table_of(item)
+    if table is not None:
+        return table in columns and set(item.columns) <= columns[table]
+    if not item.inputs:  # only optional inputs: at least one of them
+        return any(_available(i, columns) for i in item.optional_inputs)
+    return all(_available(i, columns) for i in item.inputs)
+
+
+def _closure(names: list[str], columns: Mapping[str, frozenset[str]]) -> list[Feature | Helper]:
+    """``names`` and every available feature or helper they derive from, inputs first."""
+    ordered: dict[str, Feature | Helper] = {}
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        item = _item(name)
+        if isinstance(item, Feature):
+            for dependency in item.inputs + item.optional_inputs:
+                if _available(dependency, columns):
+                    visit(dependency)
+        ordered[name] = item
+
+    for name in names:
+        visit(name)
+    return list(ordered.values())
+
+
+def _point_table(
+    source: FeatureSource, points: pd.DataFrame | ir.Table
+) -> tuple[ir.Table, int, Span]:
+    """The points as an Ibis table, how many distinct as_of dates they hold, and their span."""
+    if isinstance(points, pd.DataFrame):
+        frame = normalise_points(points)
+        if frame.empty:
+            raise PointsError("no points given; pass at least one (account_id, as_of) row")
+        span = Span(frame["as_of"].min().to_pydatetime(), frame["as_of"].max().to_pydatetime())
+        return ibis.memtable(frame), frame["as_of"].nunique(), span
+    missing = set(KEYS) - set(points.columns)
+    if missing:
+        raise PointsError(
+            f"points lack column(s) {', '.join(sorted(missing))}; expected account_id and as_of"
+        )
+    table = points.select(
+        account_id=points.account_id.cast("string"), as_of=points.as_of.cast("timestamp")
+    ).distinct()
+    stats = source.backend.execute(
+        table.aggregate(n=table.as_of.nunique(), first=table.as_of.min(), last=table.as_of.max())
+    )
+    if not stats["n"].iloc[0]:
+        raise PointsError("no points given; pass at least one (account_id, as_of) row")
+    first, last = (pd.Timestamp(stats[c].iloc[0]).to_pydatetime() for c in ("first", "last"))
+    return table, int(stats["n"].iloc[0]), Span(first, last)
+
+
+def _within_span(spec: TableSpec, table: ir.Table, span: Span | None) -> ir.Table:
+    """``table`` without rows no point can see: after the last as_of or before every window."""
+    if span is None or not spec.time_bound:
+        return table
+    time = table[spec.time]
+    keep = time < span.last
+    if spec.horizon_days is not None:
+        keep &= time >= span.first - timedelta(days=spec.horizon_days)
+    return table.filter(keep)
+
+
+def _aggregate(
+    spec: TableSpec,
+    table: ir.Table,
+    present: frozenset[str],
+    points: ir.Table,
+    items: list[Feature | Helper],
+    config: FeatureConfig,
+    strategy: Literal["dates", "points"],
+) -> ir.Table:
+    rows = _rows(spec, table, present, points, strategy)
+    rows = rows.mutate(**{name: fn(rows, config) for name, fn in spec.row_columns.items()})
+    view = Rows(rows, config)
+    return rows.group_by(list(KEYS)).aggregate(
+        **{item.name: item.aggregate(view) for item in items}
+    )
+
+
+def _rows(
+    spec: TableSpec,
+    table: ir.Table,
+    present: frozenset[str],
+    points: ir.Table,
+    strategy: Literal["dates", "points"],
+) -> ir.Table:
+    """The rows of ``table`` next to each point (or date) they are known at, with ``age``."""
+    anchors = points.select("as_of").distinct() if strategy == "dates" else points
+    predicates = []
+    if spec.time_bound and spec.horizon_days is not None:
+        size = 1 if strategy == "dates" else -(-spec.horizon_days // 3)
+        anchors = _by_bucket(anchors, spec.horizon_days, size)
+        predicates += [
+            _bucket(table[spec.time], size) == anchors.bucket,
+            table[spec.time] >= anchors.lo,
+        ]
+    if strategy == "points":
+        predicates.append(table.account_id == anchors.account_id)
+    if spec.time_bound:
+        predicates.append(table[spec.time] < anchors.as_of)
+    joined = table.join(anchors, predicates) if predicates else table.cross_join(anchors)
+    rows = joined.select(*table.columns, "as_of")
+    if spec.known_from_recorded_at and "recorded_at" in present:
+        rows = rows.filter(rows.recorded_at.fill_null(rows[spec.time]) < rows.as_of)
+    if spec.time is not None:
+        rows = rows.mutate(age=rows.as_of.epoch_seconds() - rows[spec.time].epoch_seconds())
+    return rows
+
+
+def _bucket(time: ir.TimestampValue, size_days: int) -> ir.IntegerValue:
+    """Which ``size_days``-day bucket (counted from 1970-01-01) ``time`` falls in."""
+    return (time.epoch_seconds() // (DAY * size_days)).cast("int64")
+
+
+def _by_bucket(anchors: ir.Table, horizon_days: int, size_days: int) -> ir.Table:
+    """One row per anchor and time bucket its window ``[as_of - horizon, as_of)`` touches.
+
+    Joining rows to anchors by a time range alone makes engines compare every row with
+    every anchor of its account (or every date); adding equality on the row's bucket
+    turns that into a hash join where each row meets only the anchors whose window
+    touches its bucket. Buckets are days for a few dates, a third of the horizon for points.
+    """
+    anchors = anchors.mutate(lo=anchors.as_of - ibis.interval(days=horizon_days))
+    offsets = ibis.memtable(pd.DataFrame({"offset": range(horizon_days // size_days + 2)}))
+    expanded = anchors.cross_join(offsets)
+    expanded = expanded.mutate(bucket=_bucket(expanded.as_of, size_days) - expanded.offset)
+    expanded = expanded.filter(expanded.bucket >= _bucket(expanded.lo, size_days))
+    return expanded.drop("offset")
+
+
+def _filled(item: Feature | Helper, value: ir.Value) -> ir.Value:
+    """Counts become 0 and recency its cap where nothing was found; helpers stay as they are."""
+    if isinstance(item, Feature) and item.empty is Empty.ZERO:
+        return value.fill_null(0)
+    if isinstance(item, Feature) and item.empty is Empty.NEVER:
+        return value.fill_null(item.never_value)
+    return value
+
+
+def _layers(derived: list[Feature]) -> list[list[Feature]]:
+    """Derived features grouped so that each group only reads earlier groups (one mutate each)."""
+    depth: dict[str, int] = {}
+    for feature in derived:  # inputs come first (see _closure)
+        depth[feature.name] = 1 + max(
+            (depth.get(i, 0) for i in feature.inputs + feature.optional_inputs), default=0
+        )
+    return [[f for f in derived if depth[f.name] == level] for level in sorted(set(depth.values()))]
+
+
+def _typed(out: ir.Table, feature: Feature) -> ir.Value:
+    column = out[feature.name]
+    if feature.unit is Unit.CATEGORY:
+        return column.cast("string").name(feature.name)
+    return column.cast("int64" if feature.is_integer else "float64").name(feature.name)
+
+
+def _with_dtypes(frame: pd.DataFrame, features: list[Feature]) -> pd.DataFrame:
+    """The same dtypes whatever the engine: int64, float64 (NaN when missing) or string."""
+    frame = frame.reset_index(drop=True)
+    frame["account_id"] = frame["account_id"].astype("string")
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).astype("datetime64[us]")
+    for feature in features:
+        if feature.unit is Unit.CATEGORY:
+            frame[feature.name] = frame[feature.name].astype("string")
+        else:
+            frame[feature.name] = frame[feature.name].astype(
+                "int64" if feature.is_integer else "float64"
+            )
+    return frame

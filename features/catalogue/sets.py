@@ -1,0 +1,102 @@
+"""Named, versioned feature sets: what a model is trained on and must be scored with.
+
+A set's *fingerprint* hashes the metadata of its features and the SQL their
+definitions compile to (over the full contract, for DuckDB), so any change to a
+definition, a window, a template or the :class:`FeatureConfig` gives a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ibis
+
+from features.catalogue.build import compile_features
+from features.catalogue.config import FeatureConfig
+from features.catalogue.engines import IBIS_TYPES
+from features.catalogue.errors import UnknownFeatureError
+from features.catalogue.registry import CATALOGUE, get_feature
+from features.catalogue.spec import Feature
+from features.contract import TABLES
+
+_MEMTABLE = re.compile(r"ibis_pandas_memtable_[a-z0-9]+")
+_METADATA = (
+    "name",
+    "description",
+    "source",
+    "window",
+    "unit",
+    "risk",
+    "template",
+    "empty",
+    "template_empty",
+)
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """A named list of catalogue features."""
+
+    name: str
+    description: str
+    features: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for name in self.features:
+            get_feature(name)
+
+    def fingerprint(self, config: FeatureConfig | None = None) -> str:
+        """A SHA-256 hex digest of the set's definitions under ``config``."""
+        config = config or FeatureConfig()
+        return _fingerprint(
+            tuple(get_feature(name) for name in self.features), config.model_dump_json()
+        )
+
+    def version(self, config: FeatureConfig | None = None) -> str:
+        """``<name>@<first 12 hex digits of the fingerprint>``, e.g. ``churn_v1@3f2a9c0d1b7e``."""
+        return f"{self.name}@{self.fingerprint(config)[:12]}"
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(features: tuple[Feature, ...], config_json: str) -> str:
+    config = FeatureConfig.model_validate_json(config_json)
+    tables = {
+        name: ibis.table({c.name: IBIS_TYPES[c.kind] for c in table.columns}, name=name)
+        for name, table in TABLES.items()
+    }
+    columns = {name: frozenset(table.column_names) for name, table in TABLES.items()}
+    points = ibis.table({"account_id": "string", "as_of": "timestamp"}, name="points")
+    sql = ibis.to_sql(
+        compile_features(tables, columns, points, list(features), config, "points"),
+        dialect="duckdb",
+    )
+    sql = _MEMTABLE.sub("memtable", str(sql))  # in-memory helper tables get random names
+    metadata = [{key: str(getattr(f, key)) for key in _METADATA} for f in features]
+    payload = json.dumps(
+        {"features": metadata, "config": config_json, "sql": str(sql)}, sort_keys=True
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+CHURN_V1 = FeatureSet(
+    name="churn_v1",
+    description="Every feature of the catalogue: usage, support, surveys, billing, relationship and contract.",
+    features=tuple(CATALOGUE),
+)
+
+FEATURE_SETS: dict[str, FeatureSet] = {s.name: s for s in (CHURN_V1,)}
+"""Every named feature set."""
+
+
+def get_feature_set(name: str) -> FeatureSet:
+    """The feature set ``name``, or :class:`UnknownFeatureError` listing the known ones."""
+    try:
+        return FEATURE_SETS[name]
+    except KeyError:
+        raise UnknownFeatureError(
+            f"no feature set named {name!r}; known sets: {', '.join(FEATURE_SETS)}"
+        ) from None

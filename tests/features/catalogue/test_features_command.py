@@ -1,0 +1,53 @@
+"""``churn features``: every active account's features at one as_of, to Parquet or CSV."""
+
+from __future__ import annotations
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from churn_scorecard.cli import app
+from features.catalogue import CATALOGUE, FeatureError
+
+runner = CliRunner()
+
+
+def test_features_command_writes_parquet_of_active_accounts(small_world, tmp_path):
+    out = tmp_path / "features.parquet"
+    result = runner.invoke(
+        app, ["features", str(small_world), "--as-of", "2026-03-31", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert list(frame.columns) == ["account_id", "as_of", *CATALOGUE]
+    assert frame.account_id.is_unique and 100 < len(frame) < 300
+    assert (frame.as_of == pd.Timestamp("2026-03-31")).all()
+    assert "61 features of churn_v1@" in result.output.replace("\n", " ")
+
+
+def test_features_command_writes_csv_with_a_feature_config(small_world, tmp_path):
+    config = tmp_path / "features.yaml"
+    config.write_text("key_events: [login]\n")
+    out = tmp_path / "features.csv"
+    args = [
+        "features",
+        str(small_world),
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert len(frame) > 100 and frame.key_features_used_30d.max() == 1
+
+
+def test_features_command_rejects_an_unknown_output_format(small_world, tmp_path):
+    result = runner.invoke(
+        app,
+        ["features", str(small_world), "--as-of", "2025-12-31", "--out", str(tmp_path / "f.xlsx")],
+    )
+    assert isinstance(result.exception, FeatureError)
+    assert "use .parquet or .csv" in str(result.exception)

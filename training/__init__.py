@@ -2,7 +2,7 @@
 
 Public names are listed in ``__all__`` and imported on first use, so that loading the
 scoring artifact (``from training import ScoringArtifact``) does not pull in the
-training-only libraries (Optuna, matplotlib, shap, scikit-learn's model selection).
+training-only libraries (MLflow, Optuna, matplotlib, shap).
 
 Importing the package sets ``OMP_WAIT_POLICY=PASSIVE`` unless it is already set: by
 default LightGBM's OpenMP threads spin while waiting, and on a busy 2-core machine two

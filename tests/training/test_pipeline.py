@@ -1,0 +1,116 @@
+"""The training pipeline: baselines on the same split, calibration, reproducibility, backtest."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from training.backtest import rolling_origins
+from training.config import BacktestConfig, ScorecardRule, TuningConfig
+from training.pipeline import MODEL, train_model
+
+RULES = [
+    ScorecardRule(feature="usage_drop", op=">=", threshold=1, points=40),
+    ScorecardRule(feature="tickets_30d", op=">=", threshold=2, points=30),
+    ScorecardRule(feature="nps_last", op="<=", threshold=6, points=30),
+]
+
+
+@pytest.fixture
+def config(fast_config):
+    return fast_config.model_copy(
+        update={"baselines": fast_config.baselines.model_copy(update={"scorecard": RULES})}
+    )
+
+
+def test_train_model_scores_model_and_baselines_on_the_same_test_rows(renewal_set, config):
+    result = train_model(renewal_set, config)
+    assert {MODEL, "logistic", "scorecard", "ceiling"} <= set(result.metrics.index)
+    assert all(len(p) == len(result.split.test) for p in result.test_scores.values())
+    assert result.metrics.loc[MODEL, "roc_auc"] > result.metrics.loc["scorecard", "roc_auc"]
+    assert result.metrics.loc[MODEL, "roc_auc"] <= result.metrics.loc["ceiling", "roc_auc"] + 0.02
+
+
+def test_train_model_calibration_improves_brier_and_ece_on_the_test_rows(renewal_set, config):
+    metrics = train_model(renewal_set, config).metrics
+    raw, calibrated = metrics.loc[f"{MODEL}_uncalibrated"], metrics.loc[MODEL]
+    assert calibrated["brier"] <= raw["brier"]
+    assert calibrated["ece"] <= raw["ece"]
+
+
+def test_train_model_is_reproducible_with_the_same_seed(renewal_set, config):
+    first, second = train_model(renewal_set, config), train_model(renewal_set, config)
+    pd.testing.assert_frame_equal(first.metrics, second.metrics)
+    frame = renewal_set.features
+    assert np.array_equal(first.artifact.predict_proba(frame), second.artifact.predict_proba(frame))
+    pd.testing.assert_frame_equal(first.backtest, second.backtest)
+
+
+def test_train_model_breaks_metrics_down_by_segment_and_lead_time(renewal_set, config):
+    result = train_model(renewal_set, config)
+    assert set(result.breakdowns["segment"].index) == {"smb", "mid_market", "enterprise"}
+    assert result.breakdowns["lead_days"].index.tolist() == [30, 90, 180]
+    assert result.breakdowns["segment"]["rows"].sum() == len(result.split.test)
+
+
+def test_train_model_artifact_records_what_serving_needs(renewal_set, config):
+    artifact = train_model(renewal_set, config).artifact
+    assert artifact.features == renewal_set.feature_names
+    assert artifact.categorical_levels == {"plan": ("basic", "enterprise", "pro")}
+    assert (artifact.feature_set, artifact.feature_set_version) == ("test_set", "1")
+    assert [ref.name for ref in artifact.references] == list(renewal_set.feature_names)
+    assert artifact.metadata["trained_until"] < str(renewal_set.split_time.max())
+
+
+def test_train_model_skips_scorecard_rules_on_absent_features(renewal_set, fast_config):
+    rules = [*RULES[:2], ScorecardRule(feature="not_here", op=">=", threshold=1, points=30)]
+    config = fast_config.model_copy(
+        update={"baselines": fast_config.baselines.model_copy(update={"scorecard": rules})}
+    )
+    result = train_model(renewal_set, config)
+    assert "scorecard" in result.metrics.index
+    assert any("not_here" in note for note in result.notes)
+
+
+def test_rolling_origins_are_consecutive_periods_ending_after_the_last_observation():
+    as_of = pd.Series(pd.to_datetime(["2024-01-01", "2024-12-30"]))
+    origins = rolling_origins(as_of, folds=3, period_days=30)
+    assert [o.date().isoformat() for o in origins] == ["2024-10-02", "2024-11-01", "2024-12-01"]
+
+
+def test_backtest_trains_only_on_outcomes_known_before_each_origin(renewal_set, config):
+    table = train_model(renewal_set, config).backtest
+    known = pd.to_datetime(renewal_set.label_time)
+    for row in table.itertuples():
+        assert row.train_rows == int((known < pd.Timestamp(row.origin)).sum())
+        observed = pd.to_datetime(renewal_set.as_of)
+        in_window = (observed >= pd.Timestamp(row.origin)) & (observed < pd.Timestamp(row.test_end))
+        assert row.test_rows == int(in_window.sum())
+
+
+def test_train_model_leaves_out_a_feature_that_tracks_time(renewal_set, config):
+    start = renewal_set.split_time.min()
+    with_clock = renewal_set.features.assign(
+        history_months=(renewal_set.split_time - start).dt.days // 30
+    )
+    result = train_model(dataclasses.replace(renewal_set, features=with_clock), config)
+    assert "history_months" not in result.artifact.features
+    assert any("history_months (PSI" in note for note in result.notes)
+    kept = train_model(
+        dataclasses.replace(renewal_set, features=with_clock),
+        config.model_copy(update={"max_feature_psi": None}),
+    )
+    assert "history_months" in kept.artifact.features
+
+
+def test_train_model_tuning_is_seeded_and_keeps_trees_moderate(renewal_set, config):
+    tuned = config.model_copy(
+        update={"tuning": TuningConfig(enabled=True, trials=3), "backtest": BacktestConfig(folds=0)}
+    )
+    first, second = train_model(renewal_set, tuned), train_model(renewal_set, tuned)
+    assert len(first.tuning_trials) == 3
+    assert first.params == second.params
+    assert first.params["num_leaves"] <= 31
+    assert first.params["max_depth"] <= 6
+    assert "tune" in first.timings

@@ -1,0 +1,78 @@
+"""One model fit: LightGBM with early stopping on validation rows, then calibration on them.
+
+The main run, each backtest origin and each cross-validation fold all go through
+:func:`fit_calibrated`, so they are the same procedure on different rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+
+from training.artifact import Calibration
+from training.booster import fit_booster
+from training.calibration import CalibrationChoice, fit_calibration
+from training.config import TrainingConfig
+
+
+@dataclass(frozen=True)
+class EncodedData:
+    """The whole training set as the booster reads it: a float matrix and 0/1 labels."""
+
+    matrix: np.ndarray
+    label: np.ndarray
+    feature_names: list[str]
+    categorical: list[int]
+
+    def rows(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.matrix[positions], self.label[positions]
+
+
+@dataclass(frozen=True)
+class CalibratedBooster:
+    """A booster, its calibration and the reason the calibration method was chosen."""
+
+    booster: lgb.Booster
+    choice: CalibrationChoice
+
+    @property
+    def calibration(self) -> Calibration:
+        return self.choice.calibration
+
+    def margin(self, matrix: np.ndarray, num_threads: int) -> np.ndarray:
+        return self.booster.predict(matrix, raw_score=True, num_threads=num_threads)
+
+    def predict_proba(self, matrix: np.ndarray, num_threads: int) -> np.ndarray:
+        return self.calibration.apply(self.margin(matrix, num_threads))
+
+
+def fit_calibrated(
+    data: EncodedData,
+    train: np.ndarray,
+    valid: np.ndarray,
+    params: dict[str, Any],
+    config: TrainingConfig,
+    rounds: int | None = None,
+) -> CalibratedBooster:
+    """Fit on ``train`` rows, then calibrate on ``valid`` rows.
+
+    Boosting stops early on ``valid`` rows, or runs exactly ``rounds`` rounds when given
+    (the backtest reuses the final model's number of rounds).
+    """
+    booster = fit_booster(
+        data.rows(train),
+        data.rows(valid),
+        data.feature_names,
+        data.categorical,
+        params,
+        rounds or config.lightgbm.max_rounds,
+        None if rounds else config.lightgbm.early_stopping_rounds,
+    )
+    margin = booster.predict(data.matrix[valid], raw_score=True, num_threads=config.num_threads)
+    choice = fit_calibration(
+        margin, data.label[valid], config.calibration.method, config.calibration.folds, config.seed
+    )
+    return CalibratedBooster(booster, choice)

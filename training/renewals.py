@@ -1,0 +1,135 @@
+"""The renewal training set: a data source in, one labelled feature row per observation point out.
+
+Reads and validates the source with the data layer, lays out the observation points
+(:mod:`training.labels`), builds the named feature set as of each point with the
+feature catalogue, and, when the source is a simulated world, attaches the true churn
+probability of each renewal from ``_truth/renewal_truth.parquet`` as the ceiling.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from churn_scorecard.console import ProgressCallback
+from features.catalogue import FeatureSource, build_features, get_feature_set
+from features.contract import TABLES
+from features.data import Dataset, load_dataset
+from simulator import TRUTH_DIR, TRUTH_FILE
+from training.config import TrainingConfig
+from training.dataset import TrainingSet
+from training.errors import TrainingDataError
+from training.labels import observation_points
+
+KEYS = ["account_id", "as_of"]
+HISTORY_TABLES = (
+    "usage_events",
+    "support_tickets",
+    "surveys",
+    "invoices",
+    "interactions",
+    "incidents",
+)
+"""Event tables whose first row marks the start of the recorded history (usage first when present)."""
+
+
+def load_renewal_training_set(
+    source: Path, config: TrainingConfig, progress: ProgressCallback | None = None
+) -> TrainingSet:
+    """Observation points before every decided renewal in ``source``, with features and labels."""
+    with load_dataset(source, progress=progress) as dataset:
+        if "renewals" not in dataset.tables:
+            raise TrainingDataError(
+                f"{source} has no renewals table; training learns from past renewals (renewals.parquet or "
+                "renewals.csv with account_id, renewal_date, outcome), or use --table for a flat table"
+            )
+        renewals = dataset.relation("renewals").df()
+        accounts = dataset.relation("accounts").df()
+        observed = observation_points(
+            renewals,
+            accounts,
+            config.lead_times_days,
+            _history_start(dataset),
+            config.min_history_days,
+        )
+        feature_set = get_feature_set(config.feature_set)
+        unknown = sorted(set(config.exclude_features) - set(feature_set.features))
+        if unknown:
+            raise TrainingDataError(
+                f"exclude_features names {unknown}, which are not in feature set {feature_set.name}; "
+                f"check their spelling against docs/features.md"
+            )
+        wanted = [name for name in feature_set.features if name not in config.exclude_features]
+        if progress:
+            progress("features", 0, 1)
+        frame = build_features(
+            FeatureSource.from_dataset(dataset), observed.points[KEYS], features=wanted
+        )
+        if progress:
+            progress("features", 1, 1)
+    points = observed.points
+    features = (
+        points[KEYS].merge(frame, on=KEYS, how="left", validate="many_to_one").drop(columns=KEYS)
+    )
+    if "days_to_renewal" not in features and "days_to_renewal" not in config.exclude_features:
+        features["days_to_renewal"] = points["lead_days"].to_numpy(dtype=np.float64)
+    categorical = tuple(
+        name for name in features.columns if not pd.api.types.is_numeric_dtype(features[name])
+    )
+    segment = points[["account_id"]].merge(
+        accounts[["account_id", "segment"]] if "segment" in accounts else accounts[["account_id"]],
+        on="account_id",
+        how="left",
+    )
+    return TrainingSet(
+        features=features,
+        label=points["churned"].to_numpy(),
+        categorical=categorical,
+        source=str(source),
+        label_name="churned at the renewal",
+        feature_set=feature_set.name,
+        feature_set_version=feature_set.version(),
+        split_time=points["renewal_date"],
+        group=pd.factorize(
+            points["account_id"].astype(str) + "|" + points["renewal_date"].astype(str)
+        )[0],
+        as_of=points["as_of"],
+        label_time=points["label_time"],
+        arr=points["arr"].to_numpy(),
+        segment=segment.get("segment"),
+        keys=points[["account_id", "renewal_date", "as_of", "lead_days"]],
+        ceiling=_ceiling(Path(source), points),
+        notes=observed.notes(),
+    )
+
+
+def _history_start(dataset: Dataset) -> pd.Timestamp | None:
+    """The first usage event (or the first event of any source when there is no usage table)."""
+    present = [name for name in HISTORY_TABLES if name in dataset.tables]
+    if "usage_events" in present:
+        present = ["usage_events"]
+    firsts = [
+        dataset.connection.cursor()
+        .sql(f'SELECT MIN("{TABLES[name].event_time}") FROM "{name}"')
+        .fetchall()[0][0]
+        for name in present
+    ]
+    firsts = [value for value in firsts if value is not None]
+    return pd.Timestamp(min(firsts)) if firsts else None
+
+
+def _ceiling(source: Path, points: pd.DataFrame) -> np.ndarray | None:
+    """True churn probability of each point's renewal, when ``source`` is a simulated world."""
+    path = source / TRUTH_DIR / TRUTH_FILE
+    if not path.is_file():
+        return None
+    truth = pd.read_parquet(path, columns=["account_id", "renewal_date", "true_churn_probability"])
+    truth["account_id"] = truth["account_id"].astype(points["account_id"].dtype)
+    truth["renewal_date"] = truth["renewal_date"].astype(points["renewal_date"].dtype)
+    joined = points[["account_id", "renewal_date"]].merge(
+        truth, on=["account_id", "renewal_date"], how="left"
+    )
+    probability = joined["true_churn_probability"].to_numpy(dtype=np.float64)
+    return None if np.isnan(probability).any() else probability

@@ -33,3 +33,5 @@ format: setup
 bench: setup
 	$(RUN) python benchmarks/bench_simulate.py
 	$(RUN) python benchmarks/bench_validate.py
+	$(RUN) python benchmarks/bench_features.py
+	$(RUN) python benchmarks/bench_train.py

@@ -20,11 +20,13 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from churn_scorecard.commands import demo, simulate, validate
+    from churn_scorecard.commands import demo, features, simulate, train, validate
 
     app.command("demo")(demo.demo)
     app.command("simulate")(simulate.simulate)
     app.command("validate")(validate.validate)
+    app.command("train")(train.train)
+    app.command("features")(features.features)
 
 
 _register_commands()

@@ -46,8 +46,9 @@ def demo(
     console.rule("[bold]2. Validate it against the data contract")
     with progress_callback() as progress:
         dataset = load_dataset(world_dir, progress=progress)
-    print_report(dataset.report)
-    written = dataset.write_quarantine(validation_dir)
+    with dataset:
+        print_report(dataset.report)
+        written = dataset.write_quarantine(validation_dir)
     console.print(
         f"Quarantine and report written to [bold]{validation_dir}[/bold] ({len(written)} files)."
     )

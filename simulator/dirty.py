@@ -19,10 +19,10 @@ import pyarrow as pa
 from simulator import vocab
 from simulator.accounts import account_ids
 from simulator.arrays import timestamps
+from simulator.chunk import DIRTY_STREAM
 from simulator.schema import conform
 from simulator.timeline import DAY, Timeline, epoch_day
 
-DIRTY_STREAM_KEY = (1,)
 _YEAR_1900 = epoch_day(date(1900, 1, 1))
 _YEAR_2099 = epoch_day(date(2099, 1, 1))
 
@@ -196,7 +196,7 @@ def dirty_tables(
 ) -> dict[str, pa.Table]:
     """The dirty rows of each table, conformed to the written schema."""
     rng = np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=DIRTY_STREAM_KEY))
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(DIRTY_STREAM,)))
     )
     tables: dict[str, list[pa.Table]] = {}
     serial = 0

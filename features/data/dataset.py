@@ -25,13 +25,18 @@ from features.data.coercion import Coercion, absent, coerce, type_error
 from features.data.errors import (
     SEE_DOCS,
     MissingColumnError,
-    MissingTableError,
     QuarantineTargetError,
 )
 from features.data.reading import SOURCE_ROW, RawTable, drop_staging, read_table, unreadable
 from features.data.reasons import Reason
 from features.data.report import TableReport, ValidationReport
-from features.data.sources import SOURCE_ALIAS, Source, TableSource, open_source
+from features.data.sources import (
+    SOURCE_ALIAS,
+    Source,
+    TableSource,
+    missing_table_error,
+    open_source,
+)
 from features.data.sql import ident, literal
 from features.data.validation import TablePlan
 
@@ -67,10 +72,7 @@ class Dataset:
     def relation(self, name: str) -> duckdb.DuckDBPyRelation:
         """The clean table ``name``, on its own cursor (so readers do not block each other)."""
         if name not in self.tables:
-            raise MissingTableError(
-                f"data source {self.report.source} has no {name} table; expected {name}.parquet or "
-                f"{name}.csv ({TABLES[name].description.rstrip('.').lower()}). {SEE_DOCS}"
-            )
+            raise missing_table_error(Path(self.report.source), name, self.tables)
         return self.connection.cursor().table(name)
 
     def write_quarantine(self, out_dir: Path) -> list[Path]:

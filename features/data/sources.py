@@ -151,16 +151,16 @@ def _duckdb_source(path: Path, connection: duckdb.DuckDBPyConnection) -> Source:
 def _check_required(source: Source) -> None:
     for name in REQUIRED_TABLES:
         if name not in source.tables:
-            table = TABLES[name]
-            found = (
-                ", ".join([t.location for t in source.tables.values()] + list(source.ignored))
-                or "nothing"
-            )
-            where = (
-                f"{name}.parquet or {name}.csv" if source.path.is_dir() else f"a table named {name}"
-            )
-            raise MissingTableError(
-                f"data source {source.path} has no {name} table; expected {where} "
-                f"({table.description.rstrip('.').lower()}, with column "
-                f"{', '.join(table.required_columns)}). Found: {found}. {SEE_DOCS}"
-            )
+            found = [t.location for t in source.tables.values()] + list(source.ignored)
+            raise missing_table_error(source.path, name, found)
+
+
+def missing_table_error(path: Path, name: str, found: list[str]) -> MissingTableError:
+    """The error for a source at ``path`` that lacks table ``name``, listing what it has."""
+    table = TABLES[name]
+    where = f"{name}.parquet or {name}.csv" if path.is_dir() else f"a table named {name}"
+    return MissingTableError(
+        f"data source {path} has no {name} table; expected {where} "
+        f"({table.description.rstrip('.').lower()}, with column "
+        f"{', '.join(table.required_columns)}). Found: {', '.join(found) or 'nothing'}. {SEE_DOCS}"
+    )

@@ -141,3 +141,16 @@ def test_dataset_write_quarantine_refuses_the_source_folder(source, load) -> Non
     with pytest.raises(QuarantineTargetError, match="is the data source itself"):
         dataset.write_quarantine(directory / ".." / directory.name)
     assert (directory / "accounts.csv").exists()
+
+
+def test_dataset_relation_of_an_absent_table_in_a_duckdb_file_names_a_table(
+    files, good_rows, load
+) -> None:
+    database = files.duckdb(
+        "only-accounts.duckdb", {"accounts": files.csv("accounts", [good_rows["accounts"]])}
+    )
+    with pytest.raises(
+        MissingTableError,
+        match=r"has no renewals table; expected a table named renewals .*Found: accounts\.",
+    ):
+        load(database).relation("renewals")

@@ -37,8 +37,8 @@ from features.catalogue import (
     build_features,
     observation_points,
 )
+from features.catalogue.spec import DAY
 
-DAY = 86_400
 PANDAS_USAGE = [  # the usage features read straight from usage_events
     "events_count_7d",
     "events_count_30d",
@@ -53,6 +53,11 @@ PANDAS_USAGE = [  # the usage features read straight from usage_events
     "days_since_last_activity",
     "days_since_key_feature_use",
 ]
+PANDAS_FILLS = {name: 0 for name in PANDAS_USAGE} | {
+    "days_since_last_activity": 90,
+    "days_since_key_feature_use": 90,
+}
+"""What the build fills in where an account has no usage row (the counts' 0, the recency cap)."""
 REFERENCE_SQL = "SELECT account_id, sum(quantity) AS quantity FROM usage_events GROUP BY account_id"
 
 
@@ -197,11 +202,7 @@ def pandas_usage_features(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataF
     out["features_used_30d"] = last30.groupby("account_id")["event"].nunique()
     out["key_features_used_30d"] = last30[key[w30]].groupby("account_id")["event"].nunique()
     out["days_since_key_feature_use"] = np.floor(e[key].groupby("account_id")["age"].min() / DAY)
-    fills = {name: 0 for name in PANDAS_USAGE} | {
-        "days_since_last_activity": 90,
-        "days_since_key_feature_use": 90,
-    }
-    return out.fillna(fills)[PANDAS_USAGE]
+    return out.fillna(PANDAS_FILLS)[PANDAS_USAGE]
 
 
 def month_ends(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
@@ -260,10 +261,7 @@ def main() -> None:
     pandas_time, pandas_result = measure(partial(pandas_usage_features, events, as_of), args.repeat)
     del events
     ours = built_usage.set_index("account_id").loc[:, PANDAS_USAGE]
-    theirs = pandas_result.reindex(ours.index).fillna(
-        {name: 0 for name in PANDAS_USAGE}
-        | {"days_since_last_activity": 90, "days_since_key_feature_use": 90}
-    )
+    theirs = pandas_result.reindex(ours.index).fillna(PANDAS_FILLS)
     agree = np.allclose(ours.to_numpy(float), theirs.to_numpy(float))
 
     print(f"\npandas usage features (groupby; {len(PANDAS_USAGE)} features): {pandas_time}")

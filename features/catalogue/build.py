@@ -299,11 +299,15 @@ def _layers(derived: list[Feature]) -> list[list[Feature]]:
     return [[f for f in derived if depth[f.name] == level] for level in sorted(set(depth.values()))]
 
 
-def _typed(out: ir.Table, feature: Feature) -> ir.Value:
-    column = out[feature.name]
+def _dtype(feature: Feature) -> str:
+    """The type of the built column: string, int64 or float64 (NaN when missing)."""
     if feature.unit is Unit.CATEGORY:
-        return column.cast("string").name(feature.name)
-    return column.cast("int64" if feature.is_integer else "float64").name(feature.name)
+        return "string"
+    return "int64" if feature.is_integer else "float64"
+
+
+def _typed(out: ir.Table, feature: Feature) -> ir.Value:
+    return out[feature.name].cast(_dtype(feature)).name(feature.name)
 
 
 def _with_dtypes(frame: pd.DataFrame, features: list[Feature]) -> pd.DataFrame:
@@ -312,10 +316,5 @@ def _with_dtypes(frame: pd.DataFrame, features: list[Feature]) -> pd.DataFrame:
     frame["account_id"] = frame["account_id"].astype("string")
     frame["as_of"] = pd.to_datetime(frame["as_of"]).astype("datetime64[us]")
     for feature in features:
-        if feature.unit is Unit.CATEGORY:
-            frame[feature.name] = frame[feature.name].astype("string")
-        else:
-            frame[feature.name] = frame[feature.name].astype(
-                "int64" if feature.is_integer else "float64"
-            )
+        frame[feature.name] = frame[feature.name].astype(_dtype(feature))
     return frame

@@ -2,9 +2,10 @@
 
 :class:`Rows` is what an aggregate feature sees: the rows of one table joined to the
 points they are known at, with ``as_of`` and ``age`` (seconds from the row's event time
-to ``as_of``, always above 0) on every row. :class:`Values` is what a derived feature
-sees: the other features of the same point. The helpers at the bottom (percent change,
-safe division, whole days) keep the declarations short and their edge cases uniform.
+to ``as_of``: above 0 on time-bound tables, below 0 for renewals still to come) on every
+row. :class:`Values` is what a derived feature sees: the other features of the same
+point. The helpers at the bottom (percent change, safe division, whole days) keep the
+declarations short and their edge cases uniform.
 """
 
 from __future__ import annotations

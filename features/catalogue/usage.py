@@ -21,7 +21,7 @@ TABLE = TableSpec(
 )
 
 
-def _events(days: int, label: str) -> Feature:
+def _events(days: int) -> Feature:
     return Feature(
         name=f"events_count_{days}d",
         description=f"Product events in the last {days} days (the sum of quantity).",
@@ -29,16 +29,16 @@ def _events(days: int, label: str) -> Feature:
         window=f"{days}d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template=f"{{value}} product events in the last {label}",
+        template=f"{{value}} product events in the last {days} days",
         table=TABLE.table,
         aggregate=lambda r: r.total(r.qty, r.within(days)),
     )
 
 
 FEATURES = (
-    _events(7, "7 days"),
-    _events(30, "30 days"),
-    _events(90, "90 days"),
+    _events(7),
+    _events(30),
+    _events(90),
     Feature(
         name="events_count_prev_30d",
         description="Product events in the 30 days before the last 30 (days 31-60 before as_of).",

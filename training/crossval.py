@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from training.baselines import fit_logistic, logistic_margin
+from training.booster import fit_booster
 from training.config import TrainingConfig
 from training.dataset import TrainingSet
 from training.fitting import EncodedData, fit_calibrated
@@ -70,14 +70,9 @@ def _defaults_auc(
         "num_threads": config.num_threads,
         "verbosity": -1,
     }
-    train_set = lgb.Dataset(
-        data.matrix[rest],
-        label=data.label[rest],
-        feature_name=data.feature_names,
-        categorical_feature=data.categorical,
-        params={"verbosity": -1},
+    booster = fit_booster(
+        data.rows(rest), data.rows(held), data.feature_names, data.categorical, params, 100, None
     )
-    booster = lgb.train(params, train_set, num_boost_round=100)
     return float(
         roc_auc_score(
             data.label[held], booster.predict(data.matrix[held], num_threads=config.num_threads)

@@ -131,11 +131,9 @@ def train_model(
     with clock.step("baselines"):
         scores, calibrations, notes = _baselines(ts, split, config)
     with clock.step("evaluate"):
-        test_matrix = data.matrix[split.test]
-        scores[MODEL] = model.predict_proba(test_matrix, config.num_threads)
-        scores[f"{MODEL}_uncalibrated"] = 1 / (
-            1 + np.exp(-model.margin(test_matrix, config.num_threads))
-        )
+        test_margin = model.margin(data.matrix[split.test], config.num_threads)
+        scores[MODEL] = model.calibration.apply(test_margin)
+        scores[f"{MODEL}_uncalibrated"] = 1 / (1 + np.exp(-test_margin))
         calibrations[MODEL] = model.choice
         if ts.ceiling is not None:
             scores["ceiling"] = ts.ceiling[split.test]

@@ -5,9 +5,13 @@ UV := python3 -m uv
 UV_VERSION := 0.13.9
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test lint format bench
+.PHONY: setup system-packages demo test lint format bench
 
 setup: .venv/.synced
+
+## Debian packages the tests run for real (Chromium, PostgreSQL); installed when missing.
+system-packages:
+	@bash scripts/system_packages.sh
 
 .venv/.synced: pyproject.toml uv.lock
 	@python3 -m uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
@@ -19,7 +23,7 @@ demo: setup
 	$(RUN) churn demo
 
 ## Install everything and run the whole test suite.
-test: setup
+test: setup system-packages
 	$(RUN) pytest
 
 lint: setup

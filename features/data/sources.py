@@ -3,7 +3,9 @@
 A directory holds one file per table, ``<table>.parquet`` or ``<table>.csv`` (file names
 are matched case-insensitively); anything else in it is ignored and listed as such. A
 DuckDB database file holds the tables (or views) by their contract names in its ``main``
-schema; it is attached read-only to the dataset's connection as ``_source``.
+schema; it is attached read-only to the dataset's connection as ``_source``. A
+``postgresql://`` URL names a PostgreSQL schema, copied into ``_source`` (see
+:mod:`features.data.postgres`).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class TableSource:
 class Source:
     """The contract tables a source holds, in contract order, and what it holds besides."""
 
-    path: Path
+    path: Path | str  # a password-free URL for a PostgreSQL source
     tables: dict[str, TableSource]
     ignored: tuple[str, ...]
 
@@ -61,6 +63,10 @@ def open_source(path: str | Path, connection: duckdb.DuckDBPyConnection) -> Sour
     Raises a :class:`~features.data.errors.DataError` when the path does not exist, is
     neither a directory nor a DuckDB file, holds a table twice or lacks ``accounts``.
     """
+    from features.data.postgres import is_postgres_url, postgres_source
+
+    if is_postgres_url(path):
+        return postgres_source(path, connection)
     path = Path(path)
     if not path.exists():
         raise SourceNotFoundError(
@@ -155,10 +161,11 @@ def _check_required(source: Source) -> None:
             raise missing_table_error(source.path, name, found)
 
 
-def missing_table_error(path: Path, name: str, found: list[str]) -> MissingTableError:
-    """The error for a source at ``path`` that lacks table ``name``, listing what it has."""
+def missing_table_error(path: Path | str, name: str, found: list[str]) -> MissingTableError:
+    """The error for a source at ``path`` (or URL) that lacks table ``name``, listing what it has."""
     table = TABLES[name]
-    where = f"{name}.parquet or {name}.csv" if path.is_dir() else f"a table named {name}"
+    is_dir = isinstance(path, Path) and path.is_dir()
+    where = f"{name}.parquet or {name}.csv" if is_dir else f"a table named {name}"
     return MissingTableError(
         f"data source {path} has no {name} table; expected {where} "
         f"({table.description.rstrip('.').lower()}, with column "

@@ -1,0 +1,1 @@
+pytest_plugins = ["tests.serving.postgres_fixture"]

@@ -20,13 +20,23 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from churn_scorecard.commands import demo, features, simulate, train, validate
+    from churn_scorecard.commands import (
+        demo,
+        features,
+        report,
+        score,
+        simulate,
+        train,
+        validate,
+    )
 
     app.command("demo")(demo.demo)
     app.command("simulate")(simulate.simulate)
     app.command("validate")(validate.validate)
     app.command("train")(train.train)
     app.command("features")(features.features)
+    app.command("score")(score.score)
+    app.command("report")(report.report)
 
 
 _register_commands()

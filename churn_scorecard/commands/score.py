@@ -1,0 +1,145 @@
+"""``churn score``: score every active account with the champion model and explain each score."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from churn_scorecard.console import console, progress_callback
+
+if TYPE_CHECKING:
+    from serving.scoring import ScoringRun
+
+
+def score(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Data directory with one Parquet or CSV file per contract table, or a DuckDB database file.",
+            show_default=False,
+        ),
+    ],
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            help="Score as of this date or time (UTC); default: the latest event time in the data.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for scores.csv, scores.parquet and drift.json (default runs/scores/<as_of date>).",
+            show_default=False,
+        ),
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="MLflow model URI to score with.")
+    ] = "models:/churn-scorecard@champion",
+    plays: Annotated[
+        Path | None,
+        typer.Option(
+            help="Playbook YAML: plays per driver and band, alert thresholds (default: the shipped one).",
+            show_default=False,
+        ),
+    ] = None,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            help="Score history: a DuckDB path, duckdb:///path or postgresql://... (default runs/history.duckdb).",
+            show_default=False,
+        ),
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            help="POST new alerts as JSON to this URL (with retries).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Score, explain and record every account active in SOURCE; print a run summary.
+
+    Uses the model's tracking store from $MLFLOW_TRACKING_URI (default sqlite:///models/mlflow.db).
+    See docs/scoring.md for the score columns, explanations, plays, alerts and drift.
+    """
+    from serving.scoring import score_source
+
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    if not os.environ.get("MLFLOW_TRACKING_URI"):
+        import mlflow
+
+        mlflow.set_tracking_uri(f"sqlite:///{Path.cwd() / 'models' / 'mlflow.db'}")
+    with progress_callback() as progress:
+        run = score_source(
+            source,
+            as_of=as_of,
+            out=out,
+            model_uri=model,
+            plays=plays,
+            history_url=history,
+            webhook=webhook,
+            progress=progress,
+        )
+    _summary(run)
+
+
+def _summary(run: ScoringRun) -> None:
+    frame = run.batch.frame
+    console.print(escape(run.as_of_note))
+    console.print(
+        f"Scored [bold]{len(frame):,}[/bold] active accounts with "
+        f"{frame['model_name'].iloc[0]} v{frame['model_version'].iloc[0]} "
+        f"({frame['feature_set_version'].iloc[0]})"
+    )
+    table = Table(title="Bands")
+    for column in ("band", "accounts", "ARR", "ARR at risk", "mean health"):
+        table.add_column(column, justify="left" if column == "band" else "right")
+    grouped = frame.groupby("band", sort=False)
+    for band in [b for b in run.bands if b in grouped.groups]:
+        rows = grouped.get_group(band)
+        table.add_row(
+            band,
+            f"{len(rows):,}",
+            f"{rows['arr'].sum():,.0f}",
+            f"{rows['arr_at_risk'].sum():,.0f}",
+            f"{rows['health'].mean():.0f}",
+        )
+    console.print(table)
+    console.print(
+        f"ARR at risk: [bold]{frame['arr_at_risk'].sum():,.0f}[/bold] of {frame['arr'].sum():,.0f} "
+        f"({frame['arr_at_risk'].sum() / max(frame['arr'].sum(), 1e-9):.1%})"
+    )
+    changed = frame.dropna(subset=["health_change"])
+    if len(changed):
+        console.print(f"{len(changed):,} accounts were scored before; the biggest drops:")
+        for row in changed.nsmallest(3, "health_change").itertuples():
+            if row.health_change < 0:
+                console.print(f"  {escape(row.account_id)}: {escape(row.change_summary)}")
+    console.print(f"Drift: {escape(run.batch.drift.describe())}")
+    alerts = run.new_alerts
+    already = len(run.batch.alerts) - len(alerts)
+    text = f"Alerts: {len(alerts):,} new"
+    if already:
+        text += f" ({already:,} already recorded)"
+    if len(alerts):
+        text += ": " + ", ".join(f"{k} {v}" for k, v in alerts["kind"].value_counts().items())
+    console.print(text)
+    if run.webhook_attempts is not None:
+        console.print(
+            f"Posted {len(alerts):,} alert(s) to the webhook ({run.webhook_attempts} attempt(s))"
+        )
+    if run.webhook_problem:
+        console.print(f"[bold yellow]warning:[/bold yellow] {escape(run.webhook_problem)}")
+    console.print(
+        f"History: {run.history_rows:,} new rows in {escape(run.history)}"
+        + ("" if run.history_rows else " (this scoring was stored before)")
+    )
+    for kind, path in run.files.items():
+        console.print(f"Wrote {kind}: [bold]{escape(str(path))}[/bold]")

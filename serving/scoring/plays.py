@@ -1,0 +1,105 @@
+"""The playbook: plays recommended for drivers and bands, and the alert rules, from YAML.
+
+The default playbook ships as ``serving/scoring/plays.yaml``; ``churn score --plays FILE``
+reads another one. Keys are checked: an unknown key, band, feature or dimension is an
+error naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from churn_scorecard.config import StrictModel, load_config
+from churn_scorecard.errors import ConfigError
+from features.catalogue import CATALOGUE, Source
+from serving.scoring.explanation import Driver, RecommendedPlay
+
+DEFAULT_PLAYS = Path(__file__).with_name("plays.yaml")
+
+
+class Play(StrictModel):
+    """One play: what to do, who does it, and for which drivers and bands."""
+
+    name: str
+    owner_role: str
+    description: str = ""
+    drivers: list[str] = Field(
+        default_factory=list,
+        description="feature names or dimensions; empty means the band alone decides",
+    )
+    bands: list[str] | None = Field(default=None, description="bands it fits; None means any")
+
+
+class AlertRules(StrictModel):
+    """When an account's new score raises an alert."""
+
+    band_drop: bool = True
+    health_thresholds: list[int] = Field(default_factory=lambda: [40])
+
+
+class Playbook(StrictModel):
+    """The plays, the alert rules and how many top drivers are matched."""
+
+    plays: list[Play] = Field(default_factory=list)
+    alerts: AlertRules = Field(default_factory=AlertRules)
+    top_drivers: int = Field(default=3, ge=1)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Playbook:
+        """The playbook in ``path`` (default: the one shipped with churn-scorecard), checked."""
+        playbook = load_config(cls, Path(path) if path else DEFAULT_PLAYS)
+        playbook.check_names(where=str(path or DEFAULT_PLAYS))
+        return playbook
+
+    def check_names(self, where: str, bands: Sequence[str] | None = None) -> None:
+        """Raise :class:`ConfigError` for drivers that are neither a feature nor a dimension,
+        and (when ``bands`` is given) for bands the model does not have."""
+        dimensions = {s.value for s in Source}
+        for play in self.plays:
+            for driver in play.drivers:
+                if driver not in CATALOGUE and driver not in dimensions:
+                    raise ConfigError(
+                        f"{where}: play {play.name!r} names driver {driver!r}, which is neither a "
+                        f"feature (docs/features.md) nor a dimension ({', '.join(sorted(dimensions))})"
+                    )
+            unknown = sorted(set(play.bands or ()) - set(bands)) if bands is not None else []
+            if unknown:
+                raise ConfigError(
+                    f"{where}: play {play.name!r} names band(s) {unknown}; the model's bands are "
+                    f"{list(bands or ())}"
+                )
+
+    def recommend(self, band: str, drivers: Sequence[Driver]) -> list[RecommendedPlay]:
+        """The plays that fit an account in ``band`` with these risk ``drivers`` (largest first)."""
+        records = self.match(band, [d.model_dump() for d in drivers])
+        return [RecommendedPlay.model_validate(record) for record in records]
+
+    def match(self, band: str, drivers: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+        """:meth:`recommend` on plain driver records (``feature``, ``dimension``,
+        ``features``, ``sentence``); returns ``name``, ``owner_role``, ``reason`` records."""
+        top = list(drivers)[: self.top_drivers]
+        chosen = []
+        for play in self.plays:
+            if play.bands is not None and band not in play.bands:
+                continue
+            if not play.drivers:
+                reason = f"the account is in band {band}"
+            else:
+                wanted = set(play.drivers)
+                match = next(
+                    (
+                        d
+                        for d in top
+                        if d["dimension"] in wanted or not wanted.isdisjoint(d["features"])
+                    ),
+                    None,
+                )
+                if match is None:
+                    continue
+                reason = match["sentence"]
+            chosen.append({"name": play.name, "owner_role": play.owner_role, "reason": reason})
+        return chosen

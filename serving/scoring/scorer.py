@@ -1,0 +1,327 @@
+"""The scorer: feature rows in, scores with explanations, sub-scores, plays and alerts out.
+
+Everything heavy is vectorised over all accounts at once: one LightGBM call gives the
+TreeSHAP contributions (whose row sums are the margins), probability points and
+dimension sub-scores are matrix operations, the top drivers are picked with
+``argpartition``; only the few sentences shown per account are rendered in Python
+(and each distinct one once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from features.catalogue import Source
+from serving.scoring.alerts import ALERT_COLUMNS, detect_alerts
+from serving.scoring.attribution import (
+    ProbabilityPoints,
+    probability_points,
+    source_matrix,
+    sub_scores,
+)
+from serving.scoring.change import score_changes
+from serving.scoring.columns import DIMENSIONS, DRIVER_COLUMNS, PROTECTIVE_COLUMNS, SCORE_COLUMNS
+from serving.scoring.drift import DriftSummary, drift_summary
+from serving.scoring.errors import FeatureRowsError
+from serving.scoring.explanation import AccountExplanation, Explanations
+from serving.scoring.plays import Playbook
+from serving.scoring.stories import FeatureRows, Stories, json_value, top_stories
+from training.artifact import ScoringArtifact
+
+DEFAULT_MODEL_URI = "models:/churn-scorecard@champion"
+CONTEXT_COLUMNS = ("arr", "segment", "owner", "renewal_date")
+"""Account context the score files carry; from ``accounts`` (or the feature rows)."""
+_SPARE = 4
+"""Extra candidate stories per account, for those that cannot be told."""
+
+
+@dataclass
+class ScoredBatch:
+    """The result of scoring many accounts at once."""
+
+    frame: pd.DataFrame
+    """One row per account with exactly :data:`SCORE_COLUMNS`."""
+    explanations: Explanations
+    """One :class:`AccountExplanation` per row of ``frame`` (built when read)."""
+    drift: DriftSummary
+    alerts: pd.DataFrame
+    """Alert rows for :meth:`HistoryStore.append_alerts` (empty when nothing dropped)."""
+
+    def history_rows(self, scored_at: datetime | None = None) -> pd.DataFrame:
+        """The score rows with ``scored_at`` and the full explanation as JSON, for the history."""
+        rows = self.frame.copy()
+        rows["scored_at"] = scored_at or datetime.now(UTC).replace(tzinfo=None)
+        rows["explanation"] = [self.explanations.json(i) for i in range(len(rows))]
+        return rows
+
+
+class Scorer:
+    """Scores feature rows with one trained model and explains every score.
+
+    ``drivers`` and ``protective`` are how many risk-raising and risk-lowering reasons
+    each explanation keeps (the score files show 3 and 2).
+    """
+
+    def __init__(
+        self,
+        artifact: ScoringArtifact,
+        model_name: str = "churn-scorecard",
+        model_version: str = "local",
+        playbook: Playbook | None = None,
+        drivers: int = 3,
+        protective: int = 2,
+    ) -> None:
+        self.artifact = artifact
+        self.model_name = model_name
+        self.model_version = str(model_version)
+        self.playbook = playbook or Playbook.load()
+        self.playbook.check_names("the playbook", bands=self.bands)
+        self.drivers = max(drivers, self.playbook.top_drivers, len(DRIVER_COLUMNS))
+        self.protective = max(protective, len(PROTECTIVE_COLUMNS))
+        self.stories = Stories(artifact.features)
+        self._groups = [*DIMENSIONS, Source.CONTRACT]
+        self._by_group = source_matrix(artifact.features, self._groups)
+        self._present = self._by_group.sum(axis=0) > 0
+
+    @classmethod
+    def from_registry(cls, model_uri: str = DEFAULT_MODEL_URI, plays: Path | None = None) -> Scorer:
+        """The scorer of a registered model (``models:/name@alias`` or ``models:/name/3``)."""
+        from serving.scoring.registry import resolve_model
+
+        name, version, artifact = resolve_model(model_uri)
+        return cls(artifact, name, version, Playbook.load(plays))
+
+    @property
+    def bands(self) -> list[str]:
+        """Band names, healthiest first."""
+        return [name for name, _ in self.artifact.health_scale.bands]
+
+    def score(
+        self,
+        features: pd.DataFrame,
+        accounts: pd.DataFrame | None = None,
+        previous: pd.DataFrame | None = None,
+        num_threads: int = 0,
+    ) -> ScoredBatch:
+        """Score one feature row per account.
+
+        ``accounts`` adds context (arr, segment, owner, renewal_date) by account_id;
+        ``previous`` holds each account's last stored score row (with ``explanation``),
+        from :meth:`HistoryStore.previous_scores`, for the score change and alerts.
+        """
+        features = _checked(features)
+        art = self.artifact
+        contributions = art.booster.predict(
+            art.encode(features), pred_contrib=True, num_threads=num_threads
+        )
+        pp = probability_points(contributions[:, :-1], contributions[:, -1], art.calibration)
+        health = art.health(pp.probability)
+        band = art.band(health).astype(str)
+        group_points = pp.points @ self._by_group  # rows x (dimensions + contract)
+        scores = sub_scores(group_points[:, :-1], pp.baseline, art.health_scale)
+        ids = features["account_id"].astype(str).tolist()
+        changes = score_changes(
+            ids,
+            health,
+            pp.probability,
+            pp.baseline,
+            {g.value: group_points[:, k] for k, g in enumerate(self._groups)},
+            previous,
+            art.health_scale,
+        )
+        drivers, protective = self._reasons(features, pp)
+        plays = [self.playbook.match(band[i], drivers[i]) for i in range(len(ids))]
+        frame = self._frame(features, accounts, pp, health, band, scores, drivers, protective)
+        frame["plays"] = ["; ".join(p["name"] for p in found) or None for found in plays]
+        for column in ("previous_health", "health_change"):
+            frame[column] = pd.array([c and c[column] for c in changes], dtype="Int64")
+        frame["change_summary"] = [c and c["summary"] for c in changes]
+        frame = frame[list(SCORE_COLUMNS)]
+
+        as_of = [t.to_pydatetime().isoformat() for t in pd.to_datetime(features["as_of"])]
+        dimension_names = [d.value for d in DIMENSIONS]
+        present = self._present[:-1].tolist()
+
+        def record(i: int) -> dict[str, Any]:
+            return {
+                "account_id": ids[i],
+                "as_of": as_of[i],
+                "model_version": self.model_version,
+                "churn_probability": float(pp.probability[i]),
+                "baseline_probability": float(pp.baseline[i]),
+                "health": int(health[i]),
+                "band": band[i],
+                "dimensions": [
+                    {
+                        "name": name,
+                        "score": int(scores[i, k]) if present[k] else None,
+                        "points": float(group_points[i, k]),
+                    }
+                    for k, name in enumerate(dimension_names)
+                ],
+                "context_points": float(group_points[i, -1]),
+                "drivers": drivers[i],
+                "protective": protective[i],
+                "plays": plays[i],
+                "change": changes[i],
+            }
+
+        previous_band = _previous_column(frame, previous, "band")
+        alerts = detect_alerts(frame, previous_band, self.playbook.alerts, self.bands)
+        before = pd.to_numeric(
+            _previous_column(frame, previous, "churn_probability"), errors="coerce"
+        )
+        drift = drift_summary(
+            art,
+            features,
+            pp.probability,
+            before.to_numpy(dtype=np.float64) if previous is not None else None,
+        )
+        return ScoredBatch(
+            frame, Explanations(record, len(ids)), drift, alerts.reindex(columns=ALERT_COLUMNS)
+        )
+
+    def explain(
+        self,
+        features: pd.DataFrame,
+        accounts: pd.DataFrame | None = None,
+        previous: pd.DataFrame | None = None,
+    ) -> AccountExplanation:
+        """The explanation of the first row of ``features`` with every driver, not just the top ones."""
+        every = len(self.stories)
+        full = Scorer(
+            self.artifact, self.model_name, self.model_version, self.playbook, every, every
+        )
+        return full.score(features.iloc[:1], accounts, previous).explanations[0]
+
+    def _reasons(
+        self, features: pd.DataFrame, pp: ProbabilityPoints
+    ) -> tuple[list[list[dict]], list[list[dict]]]:
+        """Per account, its top risk-raising and risk-lowering drivers as plain records."""
+        story_points = self.stories.points(pp.points)
+        rows = FeatureRows(features, self.artifact.features)
+        found = []
+        for sign, count in ((+1, self.drivers), (-1, self.protective)):
+            signed = np.where(self.stories.untellable(rows, sign), 0.0, story_points * sign)
+            top, real = top_stories(signed, count + _SPARE, +1)
+            found.append(
+                [
+                    self._told(rows, i, pp.points[i], story_points[i], top[i][real[i]], sign, count)
+                    for i in range(len(features))
+                ]
+            )
+        return found[0], found[1]
+
+    def _told(
+        self,
+        rows: FeatureRows,
+        i: int,
+        points: np.ndarray,
+        story_points: np.ndarray,
+        candidates: np.ndarray,
+        sign: int,
+        count: int,
+    ) -> list[dict]:
+        told = []
+        stories = self.stories
+        values = rows.by_position
+        for g in candidates.tolist():
+            members = stories.stories[g].members
+            if len(members) == 1:  # untellable ones were masked before
+                lead = members[0]
+                text = stories.sentence(lead, rows, i)
+            else:
+                result = stories.tell(g, rows, i, points, sign)
+                if result is None:
+                    continue
+                lead, text = result
+            told.append(
+                {
+                    "feature": stories.features[lead],
+                    "dimension": stories.stories[g].source.value,
+                    "sentence": text,
+                    "points": float(story_points[g]),
+                    "value": json_value(values[lead][i]),
+                    "features": stories.member_names[g],
+                }
+            )
+            if len(told) == count:
+                break
+        return told
+
+    def _frame(self, features, accounts, pp, health, band, scores, drivers, protective):
+        n = len(features)
+        frame = pd.DataFrame(
+            {
+                "account_id": features["account_id"].astype(str).to_numpy(),
+                "as_of": pd.to_datetime(features["as_of"]).to_numpy(),
+                "model_name": self.model_name,
+                "model_version": self.model_version,
+                "feature_set_version": self.artifact.feature_set_version,
+                "churn_probability": pp.probability,
+                "baseline_probability": pp.baseline,
+                "health": health.astype(np.int64),
+                "band": band,
+            }
+        )
+        for k, d in enumerate(DIMENSIONS):
+            values = scores[:, k] if self._present[k] else [pd.NA] * n
+            frame[f"{d.value}_score"] = pd.array(values, dtype="Int64")
+        context = _context(features, accounts)
+        arr = pd.to_numeric(context["arr"], errors="coerce").to_numpy(dtype=np.float64)
+        frame["arr"] = arr
+        frame["arr_at_risk"] = pp.probability * arr
+        frame["segment"] = context["segment"].to_numpy()
+        frame["owner"] = context["owner"].to_numpy()
+        frame["renewal_date"] = pd.to_datetime(context["renewal_date"]).dt.date.to_numpy()
+        for columns, reasons in ((DRIVER_COLUMNS, drivers), (PROTECTIVE_COLUMNS, protective)):
+            for k, column in enumerate(columns):
+                frame[column] = [r[k]["sentence"] if len(r) > k else None for r in reasons]
+        return frame
+
+
+def _checked(features: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("account_id", "as_of") if c not in features.columns]
+    if missing:
+        raise FeatureRowsError(
+            f"the feature rows lack column(s) {missing}; expected one row per account with "
+            "account_id, as_of and the model's features (churn features DIR builds them)"
+        )
+    duplicated = features["account_id"].astype(str).duplicated()
+    if duplicated.any():
+        raise FeatureRowsError(
+            f"the feature rows hold account {features['account_id'][duplicated].iloc[0]!r} more "
+            "than once; score one row per account (one as_of) at a time"
+        )
+    return features.reset_index(drop=True)
+
+
+def _context(features: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.DataFrame:
+    ids = features["account_id"].astype(str)
+    context = pd.DataFrame({"account_id": ids})
+    if accounts is not None and len(accounts):
+        given = accounts.assign(account_id=accounts["account_id"].astype(str))
+        given = given.drop_duplicates("account_id")
+        columns = ["account_id", *(c for c in CONTEXT_COLUMNS if c in given.columns)]
+        context = context.merge(given[columns], on="account_id", how="left")
+    for column in CONTEXT_COLUMNS:
+        if column not in context.columns:
+            context[column] = features[column].to_numpy() if column in features else None
+        elif column in features:
+            context[column] = context[column].fillna(features[column].reset_index(drop=True))
+    return context
+
+
+def _previous_column(frame: pd.DataFrame, previous: pd.DataFrame | None, column: str) -> pd.Series:
+    """``previous[column]`` of each account in ``frame`` (None where never scored)."""
+    if previous is None or previous.empty or column not in previous:
+        return pd.Series([None] * len(frame), dtype=object)
+    latest = previous.assign(account_id=previous["account_id"].astype(str))
+    latest = latest.drop_duplicates("account_id", keep="last").set_index("account_id")[column]
+    return frame["account_id"].map(latest).reset_index(drop=True)

@@ -9,10 +9,11 @@ from simulator.config import SegmentMix, SimulationConfig
 from simulator.dirty import DIRTY_KINDS, DirtyKind
 from simulator.errors import OutputNotEmptyError, SimulationConfigError, SimulationError
 from simulator.summary import WorldSummary, roc_auc
-from simulator.world import TRUTH_DIR, TRUTH_FILE, WORLD_FILE, simulate_world
+from simulator.world import OUTLOOK_FILE, TRUTH_DIR, TRUTH_FILE, WORLD_FILE, simulate_world
 
 __all__ = [
     "DIRTY_KINDS",
+    "OUTLOOK_FILE",
     "TRUTH_DIR",
     "TRUTH_FILE",
     "WORLD_FILE",

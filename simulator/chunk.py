@@ -15,11 +15,12 @@ import pyarrow as pa
 
 from simulator.accounts import accounts_table, draw_cohort
 from simulator.config import SimulationConfig
-from simulator.health import simulate_health
+from simulator.health import simulate_health_paths
 from simulator.incidents import draw_incidents, incidents_table
 from simulator.interactions import interactions
 from simulator.invoices import invoices
 from simulator.lifecycle import decide_renewals
+from simulator.outlook import outlook_table
 from simulator.renewals import renewals_table, truth_table
 from simulator.subscriptions import draw_periods, subscriptions_table
 from simulator.support import support_tickets
@@ -37,10 +38,15 @@ CLEAN_STREAM, DIRTY_STREAM = 0, 1
 
 @dataclass
 class Chunk:
-    """The contract tables of one chunk of accounts and the truth about its renewals."""
+    """The contract tables of one chunk of accounts and the truth about its renewals.
+
+    ``truth`` holds each decided renewal's true churn probability (with hindsight),
+    ``outlook`` its fair probability week by week before it (:mod:`simulator.outlook`).
+    """
 
     tables: dict[str, pa.Table]
     truth: pa.Table
+    outlook: pa.Table
 
 
 def streams(seed: int, chunk: int) -> dict[str, np.random.Generator]:
@@ -67,7 +73,8 @@ def generate_chunk(config: SimulationConfig, chunk: int) -> Chunk:
         rng["accounts"],
     )
     incidents = draw_incidents(cohort, timeline, rng["incidents"])
-    health = simulate_health(cohort, incidents, timeline, rng["health"])
+    paths = simulate_health_paths(cohort, incidents, timeline, rng["health"])
+    health = paths.health
     lifecycle = decide_renewals(cohort, health, timeline, rng["renewals"])
     periods = draw_periods(
         cohort, lifecycle, health, timeline, config.start.year, rng["subscriptions"]
@@ -90,4 +97,8 @@ def generate_chunk(config: SimulationConfig, chunk: int) -> Chunk:
             cohort, incidents, lifecycle.alive_from, lifecycle.alive_until, timeline
         ),
     }
-    return Chunk(tables=tables, truth=truth_table(cohort, lifecycle))
+    return Chunk(
+        tables=tables,
+        truth=truth_table(cohort, lifecycle),
+        outlook=outlook_table(cohort, lifecycle, paths, timeline),
+    )

@@ -16,6 +16,8 @@ tells most of what health will be at the decision.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from simulator.accounts import Cohort
@@ -32,10 +34,34 @@ RECOVERY_PERSISTENCE = 0.95  # and recovers with a half-life of about three mont
 LASTING_PERSISTENCE = 0.985  # lasting dents fade with a half-life of about 11 months
 
 
+@dataclass
+class HealthPaths:
+    """Weekly health of each account and the state of its parts, each (accounts, grid weeks), float32.
+
+    ``health = baseline + wander - decline - lasting``; ``ramp`` is the episode impulse still
+    feeding ``decline`` and ``lasting``. Together with the account's baseline, the state at
+    week ``t`` is everything the past tells about health after ``t`` (see
+    :mod:`simulator.outlook`).
+    """
+
+    health: np.ndarray
+    wander: np.ndarray
+    ramp: np.ndarray
+    decline: np.ndarray
+    lasting: np.ndarray
+
+
 def simulate_health(
     cohort: Cohort, incidents: Incidents, timeline: Timeline, rng: np.random.Generator
 ) -> np.ndarray:
     """Weekly health of each account, shape (accounts, grid weeks), float32."""
+    return simulate_health_paths(cohort, incidents, timeline, rng).health
+
+
+def simulate_health_paths(
+    cohort: Cohort, incidents: Incidents, timeline: Timeline, rng: np.random.Generator
+) -> HealthPaths:
+    """Weekly health of each account with the state of the process behind it."""
     n, weeks = cohort.size, timeline.n_weeks
     step_sd = WANDER_SD * np.sqrt(1 - WANDER_PERSISTENCE**2)
     noise = rng.normal(0.0, step_sd, size=(n, weeks))
@@ -47,7 +73,7 @@ def simulate_health(
     ramp = np.zeros(n)
     decline = np.zeros(n)
     lasting = np.zeros(n)
-    health = np.empty((n, weeks), dtype=np.float32)
+    paths = HealthPaths(*(np.empty((n, weeks), dtype=np.float32) for _ in range(5)))
     for week in range(weeks):
         wander = WANDER_PERSISTENCE * wander + noise[:, week]
         ramp = RAMP_PERSISTENCE * ramp + impulses[:, week]
@@ -55,8 +81,12 @@ def simulate_health(
             RECOVERY_PERSISTENCE * decline + (1 - RAMP_PERSISTENCE) * (1 - LASTING_SHARE) * ramp
         )
         lasting = LASTING_PERSISTENCE * lasting + (1 - RAMP_PERSISTENCE) * LASTING_SHARE * ramp
-        health[:, week] = cohort.baseline_health + wander - decline - lasting
-    return health
+        paths.health[:, week] = cohort.baseline_health + wander - decline - lasting
+        paths.wander[:, week] = wander
+        paths.ramp[:, week] = ramp
+        paths.decline[:, week] = decline
+        paths.lasting[:, week] = lasting
+    return paths
 
 
 def mean_health(

@@ -48,6 +48,8 @@ class Renewals:
     recorded: np.ndarray  # epoch seconds the outcome became known; -1 when open
     probability: np.ndarray  # true churn probability (nan for open rows)
     cause: np.ndarray  # code into CAUSES (0 for open rows)
+    base_logit: np.ndarray  # churn logit at health 0 (segment, term, first-renewal bump)
+    shock_probability: np.ndarray  # chance of a churn unrelated to health at this renewal
 
 
 @dataclass
@@ -96,7 +98,8 @@ def decide_renewals(
         by_segment("churn_logit_annual", segment),
     )
     first = np.where(cohort.monthly[:, None], k <= 3, k == 1)
-    p_health = 1.0 / (1.0 + np.exp(-(logit + FIRST_RENEWAL_BUMP * first - HEALTH_SLOPE * h)))
+    base_logit = logit + FIRST_RENEWAL_BUMP * first
+    p_health = 1.0 / (1.0 + np.exp(-(base_logit - HEALTH_SLOPE * h)))
     p_shock = 1.0 - np.exp(-by_segment("shock_hazard_year", segment) * step[:, None] / 12.0)
     probability = 1.0 - (1.0 - p_health) * (1.0 - p_shock)
 
@@ -129,6 +132,8 @@ def decide_renewals(
         cause=np.where(
             is_open | ~churn[rows_account, rows_column], 0, cause[rows_account, rows_column]
         ).astype(np.int8),
+        base_logit=np.broadcast_to(base_logit, day.shape)[rows_account, rows_column],
+        shock_probability=np.broadcast_to(p_shock, day.shape)[rows_account, rows_column],
     )
 
     churned = churn_column < columns

@@ -26,6 +26,7 @@ from simulator.chunk import generate_chunk
 from simulator.config import SimulationConfig
 from simulator.dirty import DIRTY_KINDS, dirty_counts, dirty_tables
 from simulator.errors import OutputNotEmptyError, SimulationError
+from simulator.outlook import OUTLOOK_SCHEMA
 from simulator.renewals import TRUTH_SCHEMA
 from simulator.schema import SCHEMAS, conform
 from simulator.summary import WorldSummary, churn_figures
@@ -34,6 +35,7 @@ from simulator.writer import FORMATS, Format, TableFiles, encode, parquet_writer
 
 TRUTH_DIR = "_truth"
 TRUTH_FILE = "renewal_truth.parquet"
+OUTLOOK_FILE = "renewal_outlook.parquet"
 WORLD_FILE = "world.json"
 SAMPLED_IDS = 50  # ids per chunk kept as targets for duplicate-id dirty rows
 STEP = "Simulating accounts"
@@ -46,6 +48,7 @@ class _EncodedChunk:
 
     tables: dict[str, tuple[pa.Table | bytes, int]]
     truth: pa.Table
+    outlook: pa.Table
     ids: dict[str, list[str]]
 
 
@@ -56,6 +59,7 @@ def _build(config: SimulationConfig, chunk: int, fmt: Format) -> _EncodedChunk:
     return _EncodedChunk(
         tables={name: (encode(table, fmt), table.num_rows) for name, table in tables.items()},
         truth=built.truth,
+        outlook=built.outlook,
         ids={
             "ticket_id": tables["support_tickets"]["ticket_id"][:SAMPLED_IDS].to_pylist(),
             "invoice_id": tables["invoices"]["invoice_id"][:SAMPLED_IDS].to_pylist(),
@@ -128,7 +132,8 @@ def simulate_world(
 
     Writes one file per contract table (``<table>.parquet`` or ``<table>.csv``), plus
     ``_truth/renewal_truth.parquet`` (the true churn probability of every decided
-    renewal) and ``_truth/world.json`` (config, summary and injected dirty rows).
+    renewal, with hindsight), ``_truth/renewal_outlook.parquet`` (the fair probability of
+    each decided renewal week by week before it, :mod:`simulator.outlook`) and ``_truth/world.json`` (config, summary and injected dirty rows).
     ``workers`` processes build chunks in parallel (default: one per CPU for worlds of
     8 chunks or more, else none); the files are the same whatever their number. ``overwrite`` replaces a world already in
     ``out_dir`` (other files there are left alone).
@@ -146,6 +151,8 @@ def simulate_world(
     truth_dir.mkdir()
     truth_partial = truth_dir / f"{TRUTH_FILE}.partial"
     truth_file = parquet_writer(truth_partial, TRUTH_SCHEMA)
+    outlook_partial = truth_dir / f"{OUTLOOK_FILE}.partial"
+    outlook_file = parquet_writer(outlook_partial, OUTLOOK_SCHEMA)
     truths: list[pa.Table] = []
     ids: dict[str, list[str]] = {"ticket_id": [], "invoice_id": []}
     report(STEP, 0, config.n_accounts)
@@ -154,6 +161,7 @@ def simulate_world(
             for name, (payload, rows) in built.tables.items():
                 files.append(name, payload, rows)
             truth_file.write_table(built.truth)
+            outlook_file.write_table(built.outlook)
             truths.append(built.truth)
             for column, values in built.ids.items():
                 ids[column].extend(values)
@@ -168,10 +176,14 @@ def simulate_world(
         files.close()
         truth_file.close()
         truth_partial.replace(truth_dir / TRUTH_FILE)
+        outlook_file.close()
+        outlook_partial.replace(truth_dir / OUTLOOK_FILE)
     except BaseException:
         files.abort()
         truth_file.close()
         truth_partial.unlink(missing_ok=True)
+        outlook_file.close()
+        outlook_partial.unlink(missing_ok=True)
         raise
 
     truth = pa.concat_tables(truths)

@@ -67,6 +67,10 @@ def backtest(
         )
         if training_set.ceiling is not None:
             row["ceiling_roc_auc"] = evaluate(label, training_set.ceiling[test])["roc_auc"]
+        if training_set.ceiling_hindsight is not None:
+            row["ceiling_hindsight_roc_auc"] = evaluate(
+                label, training_set.ceiling_hindsight[test]
+            )["roc_auc"]
         rows.append(row)
     return pd.DataFrame(rows)
 

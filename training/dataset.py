@@ -20,8 +20,10 @@ class TrainingSet:
     side. ``as_of`` is when the observation was made and ``label_time`` when its outcome
     became known; the rolling backtest trains on rows known before its origin and tests on
     rows observed after it. ``keys`` identify the rows (account, renewal, as_of...) for
-    reports; they are never features. ``ceiling`` is the true churn probability when the
-    data is simulated (the best any model can do). ``notes`` say what was done to the
+    reports; they are never features. On simulated data ``ceiling`` is the fair ceiling,
+    the churn probability knowable at ``as_of`` from the world's latent state (the best any
+    model can do), and ``ceiling_hindsight`` the renewal's true churn probability, which
+    also knows the health between ``as_of`` and the renewal. ``notes`` say what was done to the
     input on the way (columns dropped or converted, rows without an outcome left out).
     """
 
@@ -40,6 +42,7 @@ class TrainingSet:
     segment: pd.Series | None = None
     keys: pd.DataFrame | None = None
     ceiling: np.ndarray | None = None
+    ceiling_hindsight: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -56,6 +59,7 @@ class TrainingSet:
             "segment",
             "keys",
             "ceiling",
+            "ceiling_hindsight",
         ):
             value = getattr(self, name)
             if value is not None and len(value) != n:

@@ -35,6 +35,8 @@ from training.tuning import tune_lightgbm
 
 MODEL = "model"
 """Name of the calibrated LightGBM in result tables; baselines are ``logistic`` and ``scorecard``."""
+CEILINGS = ("ceiling", "ceiling_hindsight")
+"""Simulated worlds only: the fair ceiling (knowable at ``as_of``) and the one with hindsight."""
 
 
 @dataclass
@@ -43,7 +45,7 @@ class TrainingResult:
 
     ``training_set`` is the set as trained on (features that track time left out);
     ``test_scores`` and ``metrics`` hold every scorer (``model``, ``model_uncalibrated``,
-    ``scorecard``, ``logistic``, ``ceiling``) on the test rows; ``breakdowns`` the model's
+    ``scorecard``, ``logistic``, ``ceiling``, ``ceiling_hindsight``) on the test rows; ``breakdowns`` the model's
     metrics by ``segment`` and ``lead_days``; ``test_contributions`` TreeSHAP log-odds of a
     seeded sample of test rows, indexed by row position; ``timings`` seconds per step.
     """
@@ -137,6 +139,8 @@ def train_model(
         calibrations[MODEL] = model.choice
         if ts.ceiling is not None:
             scores["ceiling"] = ts.ceiling[split.test]
+        if ts.ceiling_hindsight is not None:
+            scores["ceiling_hindsight"] = ts.ceiling_hindsight[split.test]
         metrics, breakdowns = _evaluate(ts, split, scores, config)
         artifact = _artifact(ts, split, data, levels, model, params, config)
         contributions = _contributions(model, data, split, config)
@@ -283,7 +287,7 @@ def _evaluate(
     """Test metrics of every scorer, and the model's (and ceiling's) metrics per segment and lead time."""
     label = ts.label[split.test]
     arr = None if ts.arr is None else ts.arr[split.test]
-    order = [MODEL, f"{MODEL}_uncalibrated", "scorecard", "logistic", "ceiling"]
+    order = [MODEL, f"{MODEL}_uncalibrated", "scorecard", "logistic", *CEILINGS]
     metrics = pd.DataFrame(
         {
             name: evaluate(label, scores[name], arr, config.ece_bins)
@@ -300,10 +304,11 @@ def _evaluate(
             continue
         test_groups = pd.Series(groups).iloc[split.test].to_numpy()
         table = evaluate_by(test_groups, label, scores[MODEL], arr, config.ece_bins)
-        if "ceiling" in scores:
-            table["ceiling_roc_auc"] = evaluate_by(test_groups, label, scores["ceiling"], None)[
-                "roc_auc"
-            ]
+        for ceiling in CEILINGS:
+            if ceiling in scores:
+                table[f"{ceiling}_roc_auc"] = evaluate_by(
+                    test_groups, label, scores[ceiling], None
+                )["roc_auc"]
         breakdowns[name] = table
     return metrics, breakdowns
 

@@ -27,7 +27,8 @@ _NAMES = {
     f"{MODEL}_uncalibrated": "LightGBM (raw)",
     "logistic": "Logistic regression",
     "scorecard": "Rule scorecard",
-    "ceiling": "True probability (ceiling)",
+    "ceiling": "Best knowable at as_of (fair ceiling)",
+    "ceiling_hindsight": "True probability (ceiling with hindsight)",
 }
 
 

@@ -2,8 +2,11 @@
 
 Reads and validates the source with the data layer, lays out the observation points
 (:mod:`training.labels`), builds the named feature set as of each point with the
-feature catalogue, and, when the source is a simulated world, attaches the true churn
-probability of each renewal from ``_truth/renewal_truth.parquet`` as the ceiling.
+feature catalogue, and, when the source is a simulated world, attaches two ceilings: the
+*fair* one, the best probability knowable at each point's ``as_of`` (from
+``_truth/renewal_outlook.parquet``, see :mod:`simulator.outlook`), and the one *with
+hindsight*, each renewal's true churn probability (``_truth/renewal_truth.parquet``), which
+uses health from after ``as_of`` and so flatters early observation points.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from churn_scorecard.console import ProgressCallback
 from features.catalogue import FeatureSource, build_features, get_feature_set
 from features.contract import TABLES
 from features.data import Dataset, load_dataset
-from simulator import TRUTH_DIR, TRUTH_FILE
+from simulator import OUTLOOK_FILE, TRUTH_DIR, TRUTH_FILE
 from training.config import TrainingConfig
 from training.dataset import TrainingSet
 from training.errors import TrainingDataError
@@ -100,7 +103,8 @@ def load_renewal_training_set(
         arr=points["arr"].to_numpy(),
         segment=segment.get("segment"),
         keys=points[["account_id", "renewal_date", "as_of", "lead_days"]],
-        ceiling=_ceiling(Path(source), points),
+        ceiling=_fair_ceiling(Path(source), points),
+        ceiling_hindsight=_ceiling_with_hindsight(Path(source), points),
         notes=observed.notes(),
     )
 
@@ -120,7 +124,39 @@ def _history_start(dataset: Dataset) -> pd.Timestamp | None:
     return pd.Timestamp(min(firsts)) if firsts else None
 
 
-def _ceiling(source: Path, points: pd.DataFrame) -> np.ndarray | None:
+def _fair_ceiling(source: Path, points: pd.DataFrame) -> np.ndarray | None:
+    """Churn probability of each point's renewal given the world's latent state at its ``as_of``.
+
+    The outlook file has one row per renewal and week, covering ``as_of`` from
+    ``as_of_from`` to six days later; None when ``source`` is not a simulated world (or
+    one written before the outlook existed) or a point has no row.
+    """
+    path = source / TRUTH_DIR / OUTLOOK_FILE
+    if not path.is_file():
+        return None
+    outlook = pd.read_parquet(path)
+    for column in ("renewal_date", "as_of_from"):
+        outlook[column] = outlook[column].astype("datetime64[ns]")
+    outlook["account_id"] = outlook["account_id"].astype(str)
+    wanted = points[["account_id", "renewal_date", "as_of"]].copy()
+    wanted["account_id"] = wanted["account_id"].astype(str)
+    for column in ("renewal_date", "as_of"):
+        wanted[column] = pd.to_datetime(wanted[column]).astype("datetime64[ns]")
+    wanted["row"] = np.arange(len(wanted))
+    joined = pd.merge_asof(
+        wanted.sort_values("as_of", kind="stable"),
+        outlook.sort_values("as_of_from", kind="stable"),
+        left_on="as_of",
+        right_on="as_of_from",
+        by=["account_id", "renewal_date"],
+        direction="backward",
+        tolerance=pd.Timedelta(days=6),
+    ).sort_values("row")
+    probability = joined["fair_churn_probability"].to_numpy(dtype=np.float64)
+    return None if np.isnan(probability).any() else probability
+
+
+def _ceiling_with_hindsight(source: Path, points: pd.DataFrame) -> np.ndarray | None:
     """True churn probability of each point's renewal, when ``source`` is a simulated world."""
     path = source / TRUTH_DIR / TRUTH_FILE
     if not path.is_file():

@@ -157,6 +157,7 @@ _SCORERS = {
     "scorecard": "Scorecard",
     "logistic": "Logistic",
     "ceiling": "Ceiling",
+    "ceiling_hindsight": "Hindsight",
 }
 """Short names of the scorers in the printed tables."""
 
@@ -178,6 +179,7 @@ _COLUMNS = {
     "top_decile_lift": "Lift@10%",
     "top_decile_arr_recall": "ARR@10%",
     "ceiling_roc_auc": "ceil. AUC",
+    "ceiling_hindsight_roc_auc": "hindsight AUC",
     "logistic_roc_auc": "LR AUC",
     "lightgbm_defaults_roc_auc": "defaults AUC",
     "skipped": "skipped",
@@ -193,6 +195,7 @@ _BREAKDOWN = (
     "ece",
     "top_decile_lift",
     "ceiling_roc_auc",
+    "ceiling_hindsight_roc_auc",
 )
 _BACKTEST = (
     "origin",
@@ -246,8 +249,13 @@ def _print_result(result: TrainingResult, already_said: set[str]) -> None:
             )
     if "ceiling" in auc:
         console.print(
-            f"ROC-AUC at {100 * auc['model'] / auc['ceiling']:.1f}% of the ceiling, the true churn "
-            f"probability's {auc['ceiling']:.4f}"
+            f"ROC-AUC at {100 * auc['model'] / auc['ceiling']:.1f}% of the ceiling, the churn "
+            f"probability knowable at each as_of: {auc['ceiling']:.4f}"
+        )
+    if "ceiling_hindsight" in auc:
+        console.print(
+            f"ROC-AUC at {100 * auc['model'] / auc['ceiling_hindsight']:.1f}% of the ceiling with "
+            f"hindsight, the renewal's true churn probability: {auc['ceiling_hindsight']:.4f}"
         )
 
     for name, breakdown in result.breakdowns.items():

@@ -2,7 +2,8 @@
 
 :class:`ScoringArtifact` holds the LightGBM booster, the calibration, the feature list and
 feature-set version, the levels of each categorical feature, the health scale and bands,
-and the training distribution of every feature (for drift checks). It depends on numpy,
+the training distribution of every feature and the held-out distribution of the
+calibrated churn probability (for drift checks). It depends on numpy,
 pandas and lightgbm only, never on the rest of :mod:`training`, so serving can load it
 without the training code paths::
 
@@ -13,6 +14,7 @@ without the training code paths::
     artifact.score(frame)                           # the three as one DataFrame
     artifact.contributions(frame)                   # TreeSHAP values in log-odds + "base_value"
     artifact.drift(frame)                           # population stability index per feature
+    artifact.score_drift(p)                         # PSI of scores vs held-out rows (or None)
 
 ``frame`` is a DataFrame with (at least) the columns in ``artifact.features``; extra
 columns are ignored, categorical values never seen in training count as missing.
@@ -34,7 +36,11 @@ import pandas as pd
 from training.errors import ArtifactError
 
 FORMAT_VERSION = 1
-"""Version of the on-disk layout; :meth:`ScoringArtifact.load` refuses other versions."""
+"""Version of the on-disk layout; :meth:`ScoringArtifact.load` refuses other versions.
+
+Optional additions keep the version: ``score_reference`` (added later) may be absent from
+older ``scorecard.json`` files, which then load with ``score_reference=None``.
+"""
 
 PROBABILITY_FLOOR = 1e-4
 """Calibrated probabilities are kept in ``[floor, 1 - floor]``: no account is ever certain."""
@@ -161,6 +167,9 @@ class ScoringArtifact:
     health_scale: HealthScale
     references: tuple[FeatureReference, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
+    score_reference: FeatureReference | None = None
+    """Deciles of the calibrated churn probability on held-out rows (training picks which and
+    says so in ``metadata["score_reference"]``); None for artifacts saved without one."""
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
         """The float matrix the booster reads: features in order, categoricals as level codes."""
@@ -212,6 +221,12 @@ class ScoringArtifact:
             name="psi",
         )
 
+    def score_drift(self, probability: np.ndarray) -> float | None:
+        """PSI of calibrated churn ``probability`` against :attr:`score_reference` (None without one)."""
+        if self.score_reference is None:
+            return None
+        return self.score_reference.psi(np.asarray(probability, dtype=np.float64))
+
     def save(self, path: Path) -> Path:
         """Write the artifact to folder ``path`` (created) and return it."""
         path = Path(path)
@@ -226,6 +241,7 @@ class ScoringArtifact:
             "calibration": asdict(self.calibration),
             "health_scale": asdict(self.health_scale),
             "references": [asdict(ref) for ref in self.references],
+            "score_reference": asdict(self.score_reference) if self.score_reference else None,
             "metadata": self.metadata,
         }
         (path / _STATE_FILE).write_text(json.dumps(state, indent=1, default=_json_default))
@@ -266,17 +282,21 @@ class ScoringArtifact:
             health_scale=HealthScale(
                 exponent=scale["exponent"], bands=tuple((name, cut) for name, cut in scale["bands"])
             ),
-            references=tuple(
-                FeatureReference(
-                    name=ref["name"],
-                    edges=tuple(ref["edges"]),
-                    levels=tuple(ref["levels"]),
-                    shares=tuple(ref["shares"]),
-                )
-                for ref in state["references"]
-            ),
+            references=tuple(_reference(ref) for ref in state["references"]),
             metadata=state["metadata"],
+            score_reference=_reference(state["score_reference"])
+            if state.get("score_reference")
+            else None,
         )
+
+
+def _reference(state: dict[str, Any]) -> FeatureReference:
+    return FeatureReference(
+        name=state["name"],
+        edges=tuple(state["edges"]),
+        levels=tuple(state["levels"]),
+        shares=tuple(state["shares"]),
+    )
 
 
 def encode_features(

@@ -142,7 +142,7 @@ def train_model(
         if ts.ceiling_hindsight is not None:
             scores["ceiling_hindsight"] = ts.ceiling_hindsight[split.test]
         metrics, breakdowns = _evaluate(ts, split, scores, config)
-        artifact = _artifact(ts, split, data, levels, model, params, config)
+        artifact = _artifact(ts, split, data, levels, model, params, config, scores[MODEL])
         contributions = _contributions(model, data, split, config)
     backtest_table = cv_table = None
     if "backtest" in steps:
@@ -321,8 +321,14 @@ def _artifact(
     model: CalibratedBooster,
     params: dict[str, Any],
     config: TrainingConfig,
+    test_probability: np.ndarray,
 ) -> ScoringArtifact:
-    """The scoring artifact: booster, calibration, features, health scale and training distributions."""
+    """The scoring artifact: booster, calibration, features, health scale and training distributions.
+
+    The score reference is the deciles of the calibrated churn probability on the test
+    rows: held out from both fitting and calibration, the latest rows of an out-of-time
+    split, and the rows the reported metrics describe.
+    """
     train_matrix = data.matrix[split.train]
     references = tuple(
         FeatureReference.of_categorical(name, train_matrix[:, j], levels[name])
@@ -342,6 +348,14 @@ def _artifact(
         "calibration_reason": model.choice.reason,
         "seed": config.seed,
     }
+    score_reference = None
+    if len(test_probability):
+        score_reference = FeatureReference.of_numeric("churn_probability", test_probability)
+        metadata["score_reference"] = {
+            "rows": "test",
+            "count": len(test_probability),
+            "mean": float(np.mean(test_probability)),
+        }
     if ts.split_time is not None:
         metadata["trained_until"] = str(pd.to_datetime(ts.split_time.iloc[known]).max())
     return ScoringArtifact(
@@ -357,4 +371,5 @@ def _artifact(
         ),
         references=references,
         metadata=metadata,
+        score_reference=score_reference,
     )

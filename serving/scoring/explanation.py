@@ -3,6 +3,12 @@
 Points are probability points: a driver with ``points=0.042`` raised the churn
 probability by 4.2 percentage points above the baseline. The points of every feature
 add up to ``churn_probability - baseline_probability``.
+
+Drivers and protective factors come from the five actionable dimensions only (usage,
+support, survey, billing, relationship); contract features (tenure, days to renewal, ARR,
+segment, past renewals) explain the score too but a CSM cannot act on them, so they are
+listed apart as ``context``. Their points still count: drivers + protective + context +
+whatever the lists leave out add up to ``churn_probability - baseline_probability``.
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ class Driver(_Record):
     """One reason the score moved: a sentence a person can read and the points behind it."""
 
     feature: str = Field(description="the catalogue feature the sentence is about")
-    dimension: str = Field(description="the feature's source (usage, billing, ..., contract)")
+    dimension: str = Field(
+        description="the feature's source: a dimension (usage, billing, ...) or contract (context)"
+    )
     sentence: str = Field(description="plain-language reason with the raw value")
     points: float = Field(description="probability points; > 0 raises churn risk")
     value: Any = Field(default=None, description="the feature's raw value")
@@ -74,8 +82,17 @@ class AccountExplanation(_Record):
     context_points: float = Field(
         default=0.0, description="summed points of contract features (tenure, ARR, renewal date)"
     )
-    drivers: list[Driver] = Field(description="risk-raising reasons, largest first")
-    protective: list[Driver] = Field(description="risk-lowering reasons, largest first")
+    drivers: list[Driver] = Field(
+        description="risk-raising reasons from the actionable dimensions, largest first"
+    )
+    protective: list[Driver] = Field(
+        description="risk-lowering reasons from the actionable dimensions, largest first"
+    )
+    context: list[Driver] = Field(
+        default_factory=list,
+        description="contract facts (tenure, renewal date, ARR, segment, past renewals) that move "
+        "the score but cannot be acted on, largest effect first; points > 0 raise the risk",
+    )
     plays: list[RecommendedPlay] = Field(default_factory=list)
     change: ScoreChange | None = None
 

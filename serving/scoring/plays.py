@@ -2,7 +2,8 @@
 
 The default playbook ships as ``serving/scoring/plays.yaml``; ``churn score --plays FILE``
 reads another one. Keys are checked: an unknown key, band, feature or dimension is an
-error naming it.
+error naming it, and so is a contract feature or ``contract`` itself: contract features are
+context, never drivers, so such a play could never fit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pydantic import Field
 
 from churn_scorecard.config import StrictModel, load_config
 from churn_scorecard.errors import ConfigError
-from features.catalogue import CATALOGUE, Source
+from features.catalogue import CATALOGUE
+from serving.scoring.attribution import feature_source
+from serving.scoring.columns import DIMENSIONS
 from serving.scoring.explanation import Driver, RecommendedPlay
 
 DEFAULT_PLAYS = Path(__file__).with_name("plays.yaml")
@@ -56,16 +59,29 @@ class Playbook(StrictModel):
         return playbook
 
     def check_names(self, where: str, bands: Sequence[str] | None = None) -> None:
-        """Raise :class:`ConfigError` for drivers that are neither a feature nor a dimension,
-        and (when ``bands`` is given) for bands the model does not have."""
-        dimensions = {s.value for s in Source}
+        """Raise :class:`ConfigError` for drivers that are neither a feature nor a dimension
+        (contract features are context, never drivers), and (when ``bands`` is given) for
+        bands the model does not have."""
+        dimensions = [d.value for d in DIMENSIONS]
         for play in self.plays:
             for driver in play.drivers:
-                if driver not in CATALOGUE and driver not in dimensions:
-                    raise ConfigError(
-                        f"{where}: play {play.name!r} names driver {driver!r}, which is neither a "
-                        f"feature (docs/features.md) nor a dimension ({', '.join(sorted(dimensions))})"
+                if driver in dimensions or (
+                    driver in CATALOGUE and feature_source(driver) in DIMENSIONS
+                ):
+                    continue
+                if driver in CATALOGUE or driver == "contract":
+                    what = (
+                        "the contract dimension" if driver == "contract" else "a contract feature"
                     )
+                    raise ConfigError(
+                        f"{where}: play {play.name!r} names driver {driver!r}, {what}: "
+                        "contract features are context, never drivers, so the play could never fit; "
+                        f"name a feature of {', '.join(dimensions)} or the dimension itself"
+                    )
+                raise ConfigError(
+                    f"{where}: play {play.name!r} names driver {driver!r}, which is neither a "
+                    f"feature (docs/features.md) nor a dimension ({', '.join(dimensions)})"
+                )
             unknown = sorted(set(play.bands or ()) - set(bands)) if bands is not None else []
             if unknown:
                 raise ConfigError(

@@ -5,6 +5,11 @@ TreeSHAP contributions (whose row sums are the margins), probability points and
 dimension sub-scores are matrix operations, the top drivers are picked with
 ``argpartition``; only the few sentences shown per account are rendered in Python
 (and each distinct one once).
+
+Drivers and protective factors are picked among the stories of the five actionable
+dimensions only; contract stories (tenure, days to renewal, ARR, segment, past renewals)
+become each explanation's ``context`` list, every one with non-zero points, largest
+effect first.
 """
 
 from __future__ import annotations
@@ -65,7 +70,8 @@ class Scorer:
     """Scores feature rows with one trained model and explains every score.
 
     ``drivers`` and ``protective`` are how many risk-raising and risk-lowering reasons
-    each explanation keeps (the score files show 3 and 2).
+    each explanation keeps (the score files show 3 and 2); both come from the actionable
+    dimensions (:data:`DIMENSIONS`). Contract features go to the explanation's ``context``.
     """
 
     def __init__(
@@ -85,6 +91,9 @@ class Scorer:
         self.drivers = max(drivers, self.playbook.top_drivers, len(DRIVER_COLUMNS))
         self.protective = max(protective, len(PROTECTIVE_COLUMNS))
         self.stories = Stories(artifact.features)
+        actionable = np.array([s.source in DIMENSIONS for s in self.stories.stories], dtype=bool)
+        self._not_actionable = ~actionable
+        self._context_stories = np.flatnonzero(~actionable)
         self._groups = [*DIMENSIONS, Source.CONTRACT]
         self._by_group = source_matrix(artifact.features, self._groups)
         self._present = self._by_group.sum(axis=0) > 0
@@ -135,7 +144,7 @@ class Scorer:
             previous,
             art.health_scale,
         )
-        drivers, protective = self._reasons(features, pp)
+        drivers, protective, context = self._reasons(features, pp)
         plays = [self.playbook.match(band[i], drivers[i]) for i in range(len(ids))]
         frame = self._frame(features, accounts, pp, health, band, scores, drivers, protective)
         frame["plays"] = ["; ".join(p["name"] for p in found) or None for found in plays]
@@ -168,6 +177,7 @@ class Scorer:
                 "context_points": float(group_points[i, -1]),
                 "drivers": drivers[i],
                 "protective": protective[i],
+                "context": context[i],
                 "plays": plays[i],
                 "change": changes[i],
             }
@@ -202,13 +212,15 @@ class Scorer:
 
     def _reasons(
         self, features: pd.DataFrame, pp: ProbabilityPoints
-    ) -> tuple[list[list[dict]], list[list[dict]]]:
-        """Per account, its top risk-raising and risk-lowering drivers as plain records."""
+    ) -> tuple[list[list[dict]], list[list[dict]], list[list[dict]]]:
+        """Per account, its top risk-raising and risk-lowering drivers (actionable dimensions
+        only) and its contract context, as plain records."""
         story_points = self.stories.points(pp.points)
         rows = FeatureRows(features, self.artifact.features)
         found = []
         for sign, count in ((+1, self.drivers), (-1, self.protective)):
-            signed = np.where(self.stories.untellable(rows, sign), 0.0, story_points * sign)
+            hidden = self.stories.untellable(rows, sign) | self._not_actionable[None, :]
+            signed = np.where(hidden, 0.0, story_points * sign)
             top, real = top_stories(signed, count + _SPARE, +1)
             found.append(
                 [
@@ -216,7 +228,25 @@ class Scorer:
                     for i in range(len(features))
                 ]
             )
-        return found[0], found[1]
+        return found[0], found[1], self._context(rows, pp.points, story_points)
+
+    def _context(
+        self, rows: FeatureRows, points: np.ndarray, story_points: np.ndarray
+    ) -> list[list[dict]]:
+        """Per account, every contract story with non-zero points, largest effect first."""
+        groups = self._context_stories
+        chosen = story_points[:, groups]
+        order = np.argsort(-np.abs(chosen), axis=1, kind="stable")
+        context = []
+        for i in range(len(story_points)):
+            told = []
+            for k in order[i].tolist():
+                if chosen[i, k] == 0:
+                    break
+                sign = 1 if chosen[i, k] > 0 else -1
+                told.append(self._story(rows, i, points[i], story_points[i], groups[k], sign, True))
+            context.append(told)
+        return context
 
     def _told(
         self,
@@ -229,31 +259,45 @@ class Scorer:
         count: int,
     ) -> list[dict]:
         told = []
-        stories = self.stories
-        values = rows.by_position
         for g in candidates.tolist():
-            members = stories.stories[g].members
-            if len(members) == 1:  # untellable ones were masked before
-                lead = members[0]
-                text = stories.sentence(lead, rows, i)
-            else:
-                result = stories.tell(g, rows, i, points, sign)
-                if result is None:
-                    continue
-                lead, text = result
-            told.append(
-                {
-                    "feature": stories.features[lead],
-                    "dimension": stories.stories[g].source.value,
-                    "sentence": text,
-                    "points": float(story_points[g]),
-                    "value": json_value(values[lead][i]),
-                    "features": stories.member_names[g],
-                }
-            )
+            story = self._story(rows, i, points, story_points, g, sign, False)
+            if story is None:
+                continue
+            told.append(story)
             if len(told) == count:
                 break
         return told
+
+    def _story(
+        self,
+        rows: FeatureRows,
+        i: int,
+        points: np.ndarray,
+        story_points: np.ndarray,
+        g: int,
+        sign: int,
+        always: bool,
+    ) -> dict | None:
+        """Story ``g`` of account ``i`` told in direction ``sign`` as a plain record; None when
+        it cannot be told that way, unless ``always`` (then its first member tells it)."""
+        stories = self.stories
+        members = stories.stories[g].members
+        if len(members) == 1:  # backwards drivers were masked; context tells facts as they are
+            lead = members[0]
+            text = stories.sentence(lead, rows, i)
+        else:
+            result = stories.tell(g, rows, i, points, sign)
+            if result is None and not always:
+                return None
+            lead, text = result or (members[0], stories.sentence(members[0], rows, i))
+        return {
+            "feature": stories.features[lead],
+            "dimension": stories.stories[g].source.value,
+            "sentence": text,
+            "points": float(story_points[g]),
+            "value": json_value(rows.by_position[lead][i]),
+            "features": stories.member_names[g],
+        }
 
     def _frame(self, features, accounts, pp, health, band, scores, drivers, protective):
         n = len(features)

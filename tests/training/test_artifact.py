@@ -71,6 +71,7 @@ def _artifact() -> ScoringArtifact:
             FeatureReference.of_categorical("plan", x[:, 1], ("basic", "enterprise", "pro")),
         ),
         metadata={"label": "churned"},
+        score_reference=FeatureReference.of_numeric("churn_probability", rng.beta(2, 8, 500)),
     )
 
 
@@ -112,7 +113,26 @@ def test_artifact_save_and_load_round_trip(tmp_path):
     assert loaded.categorical_levels == artifact.categorical_levels
     assert loaded.health_scale == artifact.health_scale
     assert loaded.references == artifact.references
+    assert loaded.score_reference == artifact.score_reference
+    assert len(loaded.score_reference.edges) == 9
     assert loaded.metadata == {"label": "churned"}
+
+
+def test_artifact_saved_before_score_references_loads_without_one(tmp_path):
+    folder = _artifact().save(tmp_path / "a")
+    state = json.loads((folder / "scorecard.json").read_text())
+    del state["score_reference"]
+    (folder / "scorecard.json").write_text(json.dumps(state))
+    loaded = ScoringArtifact.load(folder)
+    assert loaded.score_reference is None
+    assert loaded.score_drift(np.array([0.1, 0.2])) is None
+
+
+def test_score_drift_is_small_for_like_scores_and_large_for_shifted_ones():
+    artifact = _artifact()
+    rng = np.random.default_rng(2)
+    assert artifact.score_drift(rng.beta(2, 8, 2000)) < 0.05
+    assert artifact.score_drift(rng.beta(6, 4, 2000)) > 0.25
 
 
 def test_artifact_names_missing_features():

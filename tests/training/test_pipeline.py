@@ -63,6 +63,17 @@ def test_train_model_artifact_records_what_serving_needs(renewal_set, config):
     assert artifact.metadata["trained_until"] < str(renewal_set.split_time.max())
 
 
+def test_train_model_artifact_carries_the_score_distribution_of_the_test_rows(renewal_set, config):
+    result = train_model(renewal_set, config)
+    reference = result.artifact.score_reference
+    assert reference.name == "churn_probability" and len(reference.edges) >= 5
+    assert result.artifact.metadata["score_reference"]["count"] == len(result.split.test)
+    test_rows = result.test_frame()
+    assert result.artifact.score_drift(result.artifact.predict_proba(test_rows)) < 1e-6
+    train_rows = renewal_set.features.iloc[result.split.train]
+    assert result.artifact.score_drift(result.artifact.predict_proba(train_rows)) > 0.01
+
+
 def test_train_model_skips_scorecard_rules_on_absent_features(renewal_set, fast_config):
     rules = [*RULES[:2], ScorecardRule(feature="not_here", op=">=", threshold=1, points=30)]
     config = fast_config.model_copy(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
@@ -25,6 +27,8 @@ NUMERIC = (
 )
 FEATURES = (*NUMERIC, "segment")
 SEGMENTS = ("enterprise", "mid_market", "smb")
+HELD_OUT = 1000
+"""Rows (not trained on) whose calibrated probabilities are the tiny model's score reference."""
 
 
 def feature_rows(n: int, seed: int = 0) -> pd.DataFrame:
@@ -100,7 +104,7 @@ def tiny_artifact(calibration: Calibration | None = None) -> ScoringArtifact:
         else FeatureReference.of_numeric(name, x[:, j])
         for j, name in enumerate(FEATURES)
     )
-    return ScoringArtifact(
+    artifact = ScoringArtifact(
         booster=booster,
         features=FEATURES,
         categorical_levels=levels,
@@ -109,6 +113,11 @@ def tiny_artifact(calibration: Calibration | None = None) -> ScoringArtifact:
         calibration=calibration or Calibration("platt", slope=0.9, intercept=-0.2),
         health_scale=SCALE,
         references=references,
+        metadata={"score_reference": {"rows": "test", "count": HELD_OUT}},
+    )
+    held_out = artifact.predict_proba(feature_rows(HELD_OUT, seed=3))
+    return replace(
+        artifact, score_reference=FeatureReference.of_numeric("churn_probability", held_out)
     )
 
 

@@ -57,6 +57,14 @@ def test_a_driver_below_the_top_ones_does_not_pick_a_play(tmp_path):
             "driver 'usage_drop'",
         ),
         ("alerts:\n  health_thresholds: [high]\n", "alerts.health_thresholds.0"),
+        (
+            "plays:\n  - name: X\n    owner_role: Y\n    drivers: [days_to_renewal]\n",
+            "driver 'days_to_renewal', a contract feature: contract features are context",
+        ),
+        (
+            "plays:\n  - name: X\n    owner_role: Y\n    drivers: [contract]\n",
+            "driver 'contract', the contract dimension: contract features are context",
+        ),
         ("plays:\n  - name: X\n", "plays.0.owner_role"),
     ],
 )

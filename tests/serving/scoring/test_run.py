@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from features.data import load_dataset
-from serving.scoring import DriftSummary, ScoringError, score_source
+from serving.scoring import DriftSummary, Scorer, ScoringError, score_source
 from serving.scoring.run import account_context, latest_event_time
 
 
@@ -38,4 +38,34 @@ def test_drift_json_reads_back_as_a_drift_summary(scored_world):
     summary = DriftSummary.read(scored_world.drift_json)
     assert summary.rows > 100
     assert set(summary.drifted) <= set(summary.feature_psi)
-    assert summary.score_psi is not None  # the accounts were scored 30 days before
+    assert summary.score_psi is not None
+
+
+def test_the_champion_carries_a_score_reference_the_run_compares_with(scored_world):
+    artifact = Scorer.from_registry(scored_world.model_uri).artifact
+    held_out = artifact.metadata["score_reference"]
+    assert artifact.score_reference is not None and held_out["rows"] == "test"
+    summary = DriftSummary.read(scored_world.drift_json)
+    assert summary.score_reference == f"training's {held_out['count']:,} held-out test rows"
+    # the accounts were scored 30 days before: that comparison is kept beside
+    assert summary.previous_score_psi is not None
+    assert summary.previous_score_reference.startswith("the previous scoring of")
+
+
+def test_days_to_renewal_shifts_by_design_and_is_reported_apart(scored_world):
+    summary = DriftSummary.read(scored_world.drift_json)
+    assert "days_to_renewal" in summary.feature_psi
+    assert set(summary.expected) == {"days_to_renewal"}
+    assert "days_to_renewal" not in summary.drifted
+    assert "expected by design: days_to_renewal" in scored_world.cli_output
+
+
+def test_score_files_tell_no_contract_feature_as_a_driver(scored_world):
+    scores = pd.read_parquet(scored_world.scores_parquet)
+    told = scores[["driver_1", "driver_2", "driver_3", "protective_1", "protective_2"]]
+    sentences = told.stack().dropna()
+    assert len(sentences) > len(scores)
+    contract = sentences.str.match(
+        r"Renewal in|No upcoming renewal|Customer for|ARR |Segment |Renewed"
+    )
+    assert not contract.any(), sentences[contract].head().tolist()

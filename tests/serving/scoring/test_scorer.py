@@ -7,8 +7,12 @@ import pandas as pd
 import pytest
 
 from features.catalogue import CATALOGUE
-from serving.scoring import SCORE_COLUMNS, FeatureRowsError, Scorer
+from serving.scoring import DIMENSIONS, SCORE_COLUMNS, FeatureRowsError, Scorer
+from serving.scoring.attribution import probability_points
 from training.artifact import Calibration
+
+CONTRACT = ("tenure_days", "segment")
+"""The tiny model's contract features."""
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +51,60 @@ def test_dimension_and_contract_points_add_up_to_probability_minus_baseline(
         )
 
 
+def test_drivers_and_protective_factors_come_from_the_actionable_dimensions_only(scorer, rows):
+    batch = scorer.score(rows)
+    actionable = {d.value for d in DIMENSIONS}
+    context_features = set()
+    for explanation in batch.explanations:
+        assert {d.dimension for d in explanation.drivers + explanation.protective} <= actionable
+        assert {c.dimension for c in explanation.context} <= {"contract"}
+        context_features |= {c.feature for c in explanation.context}
+        effects = [abs(c.points) for c in explanation.context]
+        assert effects == sorted(effects, reverse=True) and all(effects)
+    assert context_features == set(CONTRACT)
+    told = batch.frame[["driver_1", "driver_2", "driver_3", "protective_1", "protective_2"]]
+    assert not told.stack().str.match(r"Customer for|Segment ").any()
+
+
+@pytest.mark.parametrize(
+    "calibration",
+    [
+        Calibration("platt", slope=0.9, intercept=-0.2),
+        Calibration("isotonic", x=(-3, 0, 2), y=(0.02, 0.2, 0.7)),
+    ],
+    ids=["platt", "isotonic"],
+)
+def test_drivers_protective_context_and_the_rest_add_up_exactly(make_artifact, rows, calibration):
+    artifact = make_artifact(calibration)
+    scorer = Scorer(artifact)
+    contributions = artifact.contributions(rows)
+    features = list(artifact.features)
+    points = probability_points(
+        contributions[features].to_numpy(), contributions["base_value"].to_numpy(), calibration
+    ).points
+    for i in range(0, len(rows), 40):
+        explanation = scorer.explain(rows.iloc[[i]])
+        listed = explanation.drivers + explanation.protective + explanation.context
+        shown = {name for item in listed for name in item.features}
+        rest = [j for j, name in enumerate(features) if name not in shown]
+        total = sum(item.points for item in listed) + points[i, rest].sum()
+        assert total == pytest.approx(
+            explanation.churn_probability - explanation.baseline_probability, abs=1e-12
+        )
+        assert sum(c.points for c in explanation.context) == pytest.approx(
+            explanation.context_points, abs=1e-12
+        )
+        untold_contract = [features[j] for j in rest if features[j] in CONTRACT and points[i, j]]
+        assert untold_contract == []
+
+
 def test_explain_lists_every_driver_beyond_the_top_ones_largest_first(scorer, rows):
     explanation = scorer.explain(rows.iloc[[7]])
     batch = scorer.score(rows.iloc[[7]])
-    assert len(explanation.drivers) + len(explanation.protective) > 5
+    # every actionable story of the tiny model (usage, tickets, NPS, overdue invoices, CRM
+    # touch), beyond the 3 drivers and 2 protective factors the score files keep
+    assert len(explanation.drivers) + len(explanation.protective) == 5
+    assert len(explanation.protective) > 2
     told = [d.sentence for d in explanation.drivers[:3]]
     assert told == [t for t in batch.frame.loc[0, ["driver_1", "driver_2", "driver_3"]] if t]
     assert all(d.points > 0 for d in explanation.drivers)

@@ -1,4 +1,4 @@
-"""Contract features: tenure, the next renewal, past renewals, ARR at as_of and segment.
+"""Contract features: tenure, the next renewal, recent renewals, ARR at as_of and segment.
 
 Renewal *dates* are known in advance (a contract says when it ends), so every renewal
 row joins every point; a renewal's *outcome* counts only once it was known, i.e.
@@ -17,6 +17,9 @@ import ibis
 
 from features.catalogue.rows import whole_days
 from features.catalogue.spec import Empty, Feature, Helper, Risk, Source, TableSpec, Unit
+
+RENEWAL_WINDOW_DAYS = 365
+"""Past renewals are counted over this many days before as_of (by renewal date)."""
 
 ACCOUNTS = TableSpec(table="accounts", time_bound=False, known_from_recorded_at=False)
 RENEWALS = TableSpec(
@@ -83,15 +86,18 @@ FEATURES = (
         ),
     ),
     Feature(
-        name="past_renewals_count",
-        description="Renewals the account decided to renew, known before as_of.",
+        name="renewals_count_365d",
+        description="Renewals dated in the last 365 days that the account renewed (outcome known "
+        "before as_of): about 12 on monthly terms, 1 on annual terms, fewer for young accounts.",
         source=Source.CONTRACT,
-        window="all history",
+        window="365d",
         unit=Unit.COUNT,
-        risk=Risk.LOWER,
-        template="Renewed {value} times before",
+        risk=Risk.NEITHER,
+        template="Renewed {value} times in the last 365 days",
         table=RENEWALS.table,
-        aggregate=lambda r: r.count(where=r.decided & (r.outcome == "renewed")),
+        aggregate=lambda r: r.count(
+            where=r.decided & (r.outcome == "renewed") & r.between(0, RENEWAL_WINDOW_DAYS)
+        ),
     ),
     Feature(
         name="arr",

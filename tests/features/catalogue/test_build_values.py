@@ -275,7 +275,14 @@ ACCOUNTS = [
     {"account_id": "A4", "created_at": "2024-07-01", "arr": 720},
 ]
 RENEWALS = [
-    {
+    {  # more than 365 days before as_of: outside renewals_count_365d
+        "account_id": "A1",
+        "renewal_date": "2023-12-31",
+        "outcome": "renewed",
+        "arr": 1000,
+        "recorded_at": "2024-01-02",
+    },
+    {  # exactly 365 days before as_of: inside
         "account_id": "A1",
         "renewal_date": "2024-07-01",
         "outcome": "renewed",
@@ -450,13 +457,13 @@ def test_contract_features_use_only_known_renewals_and_no_current_arr(built):
     check(
         built,
         "A1",
-        {"tenure_days": 731, "days_to_renewal": 14, "past_renewals_count": 1, "arr": 1440.0},
+        {"tenure_days": 731, "days_to_renewal": 14, "renewals_count_365d": 1, "arr": 1440.0},
     )
     # A2: no subscription; the 2025-06-01 renewal was recorded after as_of, so the one before counts
     check(
         built,
         "A2",
-        {"tenure_days": 181, "days_to_renewal": None, "past_renewals_count": 1, "arr": 4800.0},
+        {"tenure_days": 181, "days_to_renewal": None, "renewals_count_365d": 1, "arr": 4800.0},
     )
     # A3: a subscription covers as_of; A4: its subscription ended, so ARR is 0, not accounts.arr
     check(built, "A3", {"tenure_days": None, "arr": 600.0})

@@ -18,9 +18,10 @@ system-packages:
 	$(UV) sync --frozen
 	@touch $@
 
-## Simulate a world, validate it and print its summary (later: train, score and serve).
+## Simulate a world, validate it, train, score, write the pages and serve the model (Ctrl-C stops).
+## CI passes DEMO_ARGS=--check-and-stop: the service answers one request, then stops.
 demo: setup
-	$(RUN) churn demo
+	$(RUN) churn demo $(DEMO_ARGS)
 
 ## Install everything and run the whole test suite.
 test: setup system-packages

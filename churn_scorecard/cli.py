@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
 from churn_scorecard.console import errors
 from churn_scorecard.errors import ChurnError
+
+os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
+"""MLflow's INFO lines (database migrations, uv detection) are noise on a command line; the
+commands print what happened themselves. Set MLFLOW_LOGGING_LEVEL to see them."""
 
 app = typer.Typer(
     name="churn",
@@ -25,6 +30,7 @@ def _register_commands() -> None:
         features,
         report,
         score,
+        serve,
         simulate,
         train,
         validate,
@@ -37,6 +43,7 @@ def _register_commands() -> None:
     app.command("features")(features.features)
     app.command("score")(score.score)
     app.command("report")(report.report)
+    app.command("serve")(serve.serve)
 
 
 _register_commands()

@@ -1,0 +1,342 @@
+"""What one service process holds and does: the model, the data source, the history store.
+
+Each public method answers one endpoint with a response model, or raises a
+:class:`~serving.api.errors.RequestError` naming the field at fault.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+from serving.api.account_features import AccountFeatures
+from serving.api.errors import InvalidRequest, NotConfigured, ServiceConfigError, UnknownAccount
+from serving.api.model_holder import LoadedModel, ModelHolder
+from serving.api.schemas import (
+    SERVED_FEATURE_SET,
+    AccountScore,
+    ExplainRequest,
+    ExplainResponse,
+    HistoryPoint,
+    HistoryRequest,
+    HistoryResponse,
+    ModelInfo,
+    ReloadRequest,
+    ReloadResponse,
+    ScoreAccountsRequest,
+    ScoreRequest,
+    ScoreResponse,
+)
+from serving.api.settings import ServiceSettings
+from serving.scoring.drift import DriftSummary
+from serving.scoring.explanation import AccountExplanation
+from serving.scoring.scorer import Scorer
+
+logger = logging.getLogger("churn_scorecard.service")
+
+DRIFT_MIN_ROWS = 50
+"""Batches smaller than this do not replace the drift shown by GET /model (PSI needs rows)."""
+
+
+class ServiceState:
+    """The model holder, the optional data source and history store, and the latest drift."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.holder = ModelHolder(settings.model, _load_scorer)
+        self.accounts: AccountFeatures | None = None
+        if settings.data is not None:
+            artifact = self.holder.current.scorer.artifact
+            self.accounts = AccountFeatures(settings.data, artifact.features, settings.as_of)
+        self._model_facts: dict[str, dict[str, Any]] = {}
+        self._drift: tuple[str, datetime | None, DriftSummary] | None = None
+        self._drift_lock = threading.Lock()
+        if self.accounts is not None:
+            features, context = self.accounts.features(list(self.accounts.accounts.index))
+            self._score(self.holder.current, features, context)
+        self.holder.watch(settings.reload_interval)
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    def score_records(self, request: ScoreRequest) -> ScoreResponse:
+        """POST /score: scores of feature records, in request order."""
+        self._check_batch(len(request.records), "records")
+        features = _records_frame(request.records)
+        model = self.holder.current
+        return self._response(model, self._score(model, features, None).frame)
+
+    def score_accounts(self, request: ScoreAccountsRequest) -> ScoreResponse:
+        """POST /score_accounts: scores of accounts by id, from the data source."""
+        self._check_batch(len(request.account_ids), "account_ids")
+        accounts = self._require_accounts()
+        features, context = accounts.features(request.account_ids, request.as_of)
+        model = self.holder.current
+        batch = self._score(model, features, context, self.previous_scores(features))
+        frame = batch.frame.set_index("account_id", drop=False).loc[request.account_ids]
+        return self._response(model, frame)
+
+    def explain(self, request: ExplainRequest) -> ExplainResponse:
+        """POST /explain: one account in full, by id or from its feature record."""
+        if (request.account_id is None) == (request.record is None):
+            raise InvalidRequest(
+                "send exactly one of account_id (features from the data source) or record "
+                "(the account's features)",
+                "account_id",
+            )
+        if request.record is not None:
+            features, context, previous = _records_frame([request.record]), None, None
+        else:
+            features, context = self._require_accounts().features(
+                [request.account_id], request.as_of, field="account_id"
+            )
+            previous = self.previous_scores(features)
+        model = self.holder.current
+        explanation = _in_utc(model.scorer.explain(features, context, previous))
+        score = _score_of(explanation, _context_row(features, context))
+        return ExplainResponse(
+            model_name=model.name,
+            model_version=model.version,
+            as_of=score.as_of,
+            score=score,
+            explanation=explanation,
+        )
+
+    def history(self, request: HistoryRequest) -> HistoryResponse:
+        """POST /history: an account's stored scores, oldest first."""
+        if self.settings.history is None:
+            raise NotConfigured(
+                "this service has no history store; start it with --history URL", "account_id"
+            )
+        from serving.history import open_history
+
+        with open_history(self.settings.history) as store:
+            rows = store.account_history(request.account_id, limit=request.limit)
+        if rows.empty:
+            raise UnknownAccount(
+                f"account_id: no stored scores for account {request.account_id!r}", "account_id"
+            )
+        points = [HistoryPoint.model_validate(_plain(row)) for row in rows.to_dict("records")]
+        return HistoryResponse(account_id=request.account_id, scores=points)
+
+    def reload(self, request: ReloadRequest) -> ReloadResponse:
+        """POST /admin/reload: load the version the alias points at now."""
+        outcome = self.holder.reload(force=request.force)
+        return ReloadResponse(**outcome.__dict__)
+
+    def model_info(self) -> ModelInfo:
+        """GET /model: the served model, its training and metrics, and the latest drift."""
+        model = self.holder.current
+        artifact = model.scorer.artifact
+        facts = self._facts(model)
+        drift = self._drift if self._drift and self._drift[0] == model.version else None
+        return ModelInfo(
+            name=model.name,
+            version=model.version,
+            uri=model.uri,
+            loaded_at=model.loaded_at,
+            trained_at=facts["trained_at"],
+            trained_on={
+                key: artifact.metadata.get(key)
+                for key in ("source", "label", "train_rows", "train_churn_rate", "trained_until")
+            },
+            metrics=facts["metrics"],
+            feature_set=artifact.feature_set,
+            feature_set_version=artifact.feature_set_version,
+            features=list(artifact.features),
+            drift_as_of=drift[1] if drift else None,
+            drift=drift[2] if drift else None,
+        )
+
+    @property
+    def ready(self) -> bool:
+        return self.holder.current is not None
+
+    def close(self) -> None:
+        self.holder.stop()
+        if self.accounts is not None:
+            self.accounts.close()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _score(self, model: LoadedModel, features, context, previous=None):
+        batch = model.scorer.score(features, accounts=context, previous=previous)
+        if len(features) >= DRIFT_MIN_ROWS:
+            as_of = pd.Timestamp(features["as_of"].max()).to_pydatetime()
+            with self._drift_lock:
+                self._drift = (model.version, as_of, batch.drift)
+        return batch
+
+    def score_frame(self, model: LoadedModel, features, context) -> pd.DataFrame:
+        """The score columns of ``features`` with the previous stored scores (for the pages)."""
+        return self._score(model, features, context, self.previous_scores(features)).frame
+
+    def previous_scores(self, features: pd.DataFrame) -> pd.DataFrame | None:
+        """Each account's latest stored score before its as_of (None without a history)."""
+        if self.settings.history is None:
+            return None
+        from serving.history import open_history
+
+        before = pd.Timestamp(features["as_of"].min()).to_pydatetime()
+        with open_history(self.settings.history) as store:
+            return store.previous_scores(list(features["account_id"]), before)
+
+    def _response(self, model: LoadedModel, frame: pd.DataFrame) -> ScoreResponse:
+        scores = [_account_score(row) for row in frame.to_dict("records")]
+        return ScoreResponse(
+            model_name=model.name,
+            model_version=model.version,
+            feature_set_version=model.scorer.artifact.feature_set_version,
+            as_of=max(score.as_of for score in scores),
+            scores=scores,
+        )
+
+    def _check_batch(self, size: int, field: str) -> None:
+        if size > self.settings.max_batch:
+            raise InvalidRequest(
+                f"{field}: {size:,} items in one request; the most is "
+                f"{self.settings.max_batch:,} (split the request, or raise CHURN_SERVE_MAX_BATCH)",
+                field,
+            )
+
+    def _require_accounts(self) -> AccountFeatures:
+        if self.accounts is None:
+            raise NotConfigured(
+                "this service has no data source; start it with --data DIR, or send feature "
+                "records to /score",
+                "account_ids",
+            )
+        return self.accounts
+
+    def _facts(self, model: LoadedModel) -> dict[str, Any]:
+        if model.version not in self._model_facts:
+            facts: dict[str, Any] = {"trained_at": None, "metrics": {}}
+            try:
+                client = MlflowClient()
+                version = client.get_model_version(model.name, model.version)
+                facts["trained_at"] = datetime.fromtimestamp(version.creation_timestamp / 1000, UTC)
+                if version.run_id:
+                    metrics = client.get_run(version.run_id).data.metrics
+                    facts["metrics"] = {
+                        k: v for k, v in sorted(metrics.items()) if math.isfinite(v)
+                    }
+            except MlflowException as error:
+                logger.warning("cannot read training facts of %s: %s", model.uri, error.message)
+            self._model_facts[model.version] = facts
+        return self._model_facts[model.version]
+
+
+def _load_scorer(uri: str) -> Scorer:
+    scorer = Scorer.from_registry(uri)
+    artifact = scorer.artifact
+    unknown = set(artifact.features) - set(SERVED_FEATURE_SET.features)
+    if unknown:
+        raise ServiceConfigError(
+            f"model {uri} uses feature(s) outside feature set {SERVED_FEATURE_SET.name}: "
+            f"{sorted(unknown)[:5]}; the service scores {SERVED_FEATURE_SET.name} records only"
+        )
+    return scorer
+
+
+def _records_frame(records: list) -> pd.DataFrame:
+    """Feature records as one frame; as_of defaults to now (naive UTC)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    seen: dict[str, int] = {}
+    rows = []
+    for position, record in enumerate(records):
+        if record.account_id in seen:
+            raise InvalidRequest(
+                f"records[{position}].account_id: account {record.account_id!r} is also "
+                f"records[{seen[record.account_id]}]; send one record per account",
+                f"records[{position}].account_id",
+            )
+        seen[record.account_id] = position
+        row = record.model_dump()
+        when = row["as_of"]
+        row["as_of"] = now if when is None else when.astimezone(UTC).replace(tzinfo=None)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["as_of"] = frame["as_of"].astype("datetime64[us]")
+    return frame
+
+
+def _context_row(features: pd.DataFrame, context: pd.DataFrame | None) -> dict[str, Any]:
+    """arr, segment, owner and renewal_date of the first account: its context, else its features."""
+    row = _plain(features.iloc[0].to_dict())
+    if context is not None and len(context):
+        row.update({k: v for k, v in _plain(context.iloc[0].to_dict()).items() if v is not None})
+    renewal = row.get("renewal_date")
+    row["renewal_date"] = renewal.date() if isinstance(renewal, datetime) else renewal
+    return {k: row.get(k) for k in ("arr", "segment", "owner", "renewal_date")}
+
+
+def _score_of(explanation: AccountExplanation, context: dict[str, Any]) -> AccountScore:
+    """The score columns of one account, read off its full explanation (no second scoring)."""
+    change = explanation.change
+    arr = context["arr"]
+    return AccountScore(
+        account_id=explanation.account_id,
+        as_of=explanation.as_of,
+        model_version=explanation.model_version,
+        churn_probability=explanation.churn_probability,
+        baseline_probability=explanation.baseline_probability,
+        health=explanation.health,
+        band=explanation.band,
+        **{f"{d.name}_score": d.score for d in explanation.dimensions},
+        arr=arr,
+        arr_at_risk=None if arr is None else explanation.churn_probability * arr,
+        segment=context["segment"],
+        owner=context["owner"],
+        renewal_date=context["renewal_date"],
+        drivers=[d.sentence for d in explanation.drivers[:3]],
+        protective=[d.sentence for d in explanation.protective[:2]],
+        plays=[p.name for p in explanation.plays],
+        previous_health=change.previous_health if change else None,
+        health_change=change.health_change if change else None,
+        change_summary=change.summary if change else None,
+    )
+
+
+def _in_utc(explanation: AccountExplanation) -> AccountExplanation:
+    """The explanation with its times in UTC with offsets (the data's naive times are UTC)."""
+    update = {"as_of": _utc(explanation.as_of)}
+    if explanation.change is not None and explanation.change.previous_as_of is not None:
+        change = explanation.change
+        update["change"] = change.model_copy(update={"previous_as_of": _utc(change.previous_as_of)})
+    return explanation.model_copy(update=update)
+
+
+def _utc(moment: datetime) -> datetime:
+    moment = pd.Timestamp(moment).to_pydatetime()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A frame row with missing values as None and timestamps as datetimes."""
+    out = {}
+    for key, value in row.items():
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            out[key] = None
+        elif isinstance(value, pd.Timestamp):
+            out[key] = value.to_pydatetime()
+        else:
+            out[key] = value.item() if hasattr(value, "item") else value
+    return out
+
+
+def _account_score(row: dict[str, Any]) -> AccountScore:
+    values = _plain(row)
+    values["drivers"] = [values.pop(c) for c in ("driver_1", "driver_2", "driver_3")]
+    values["protective"] = [values.pop(c) for c in ("protective_1", "protective_2")]
+    values["drivers"] = [d for d in values["drivers"] if d]
+    values["protective"] = [d for d in values["protective"] if d]
+    values["plays"] = [p for p in (values.get("plays") or "").split("; ") if p]
+    return AccountScore.model_validate(
+        {k: v for k, v in values.items() if k in AccountScore.model_fields}
+    )

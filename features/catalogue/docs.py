@@ -32,7 +32,8 @@ def render_page() -> str:
         "Columns: **window** the span of event time read; **unit**; **risk** whether higher or lower values "
         "raise churn risk; **empty** the value when nothing was found (0, missing, or the recency cap); "
         "**reads** the table and optional columns it needs (it is absent from the build without them); "
-        "**sentence** the template explanations are rendered from (see `features.catalogue.render`).",
+        "**sentence** the template explanations are rendered from (see `features.catalogue.render`), "
+        "with the sentences used instead at 0 and when nothing is known.",
         "",
         "## Feature sets",
         "",
@@ -61,9 +62,11 @@ def _row(feature: Feature) -> str:
     empty = (
         f"{feature.never_value} (never)" if feature.empty is Empty.NEVER else _EMPTY[feature.empty]
     )
-    sentence = feature.template + (
-        f" / *{feature.template_empty}*" if feature.template_empty else ""
-    )
+    sentence = feature.template
+    if feature.template_zero:
+        sentence += f" / at 0: *{feature.template_zero}*"
+    if feature.template_empty:
+        sentence += f" / empty: *{feature.template_empty}*"
     cells = [
         f"`{feature.name}`",
         feature.description,

@@ -34,6 +34,8 @@ _METADATA = (
     "template",
     "empty",
     "template_empty",
+    "template_zero",
+    "labels",
 )
 
 

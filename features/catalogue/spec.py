@@ -114,7 +114,10 @@ class Feature:
 
     ``template`` is the plain-language sentence for explanations; see
     :mod:`features.catalogue.render` for its placeholders. ``template_empty`` is used
-    instead when nothing was known (the value is missing or at its "never" cap).
+    instead when nothing was known (the value is missing or at its "never" cap),
+    ``template_zero`` when the value is 0 and the template would read badly ("No
+    invoices overdue" rather than "0 invoices overdue, the oldest 0 days"). ``labels``
+    name the values of a level, or of a score when its template says ``{label}``.
     ``columns`` lists the optional contract columns of ``table`` the feature reads;
     ``inputs`` the features and helpers a derived feature needs, ``optional_inputs``
     those it uses only when present.
@@ -129,6 +132,7 @@ class Feature:
     template: str
     empty: Empty = Empty.ZERO
     template_empty: str | None = None
+    template_zero: str | None = None
     never_value: int | None = None
     labels: tuple[str, ...] = ()
     table: str | None = None
@@ -159,6 +163,7 @@ def recency(
     template_empty: str,
     aggregate: Aggregate,
     columns: tuple[str, ...] = (),
+    template_zero: str | None = None,
 ) -> Feature:
     """A ``days_since_<event>`` feature: whole days since the last such row, capped at the horizon."""
     return Feature(
@@ -171,6 +176,7 @@ def recency(
         risk=Risk.HIGHER,
         template=template,
         template_empty=template_empty,
+        template_zero=template_zero,
         empty=Empty.NEVER,
         never_value=horizon_days,
         table=table,

@@ -28,8 +28,18 @@ TABLE = TableSpec(
 )
 
 
+NPS_BANDS = ("detractor",) * (DETRACTOR_MAX + 1) + ("passive",) * 2 + ("promoter",) * 2
+"""The NPS band of each score 0-10: detractor 0-6, passive 7-8, promoter 9-10."""
+
+
 def _score(kind: str, rank: int, label: str, scale: str) -> Feature:
     which = "latest" if rank == 0 else "previous"
+    band = " ({label})" if kind == "nps" else " out of 5"
+    if rank == 0:
+        moved = f"{{{kind}_change_since_previous:down from|the same as|up from}}"
+        template = f"Last {label} {{value}}{band}[, {moved} {{{kind}_previous}}]"
+    else:
+        template = f"Previous {label} {{value}}{band}, now {{{kind}_latest}}"
     return Feature(
         name=f"{kind}_{which}",
         description=f"The {which} {label} score ({scale}) given before as_of, within two years.",
@@ -37,9 +47,10 @@ def _score(kind: str, rank: int, label: str, scale: str) -> Feature:
         window=f"latest within {HORIZON_DAYS}d",
         unit=Unit.SCORE,
         risk=Risk.LOWER,
-        template=f"{'Last' if rank == 0 else 'Previous'} {label} {{value}}",
+        template=template,
         template_empty=f"No {'' if rank == 0 else 'earlier '}{label} response in the last two years",
         empty=Empty.MISSING,
+        labels=NPS_BANDS if kind == "nps" else (),
         table=TABLE.table,
         aggregate=lambda r: r.score.max(where=(r.kind == kind) & (r.rank == rank)),
     )
@@ -87,7 +98,8 @@ FEATURES = (
         window="365d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template="{value} survey responses in the last 365 days",
+        template="{value:survey response} in the last 365 days",
+        template_zero="No survey responses in the last 365 days",
         table=TABLE.table,
         aggregate=lambda r: r.count(where=r.within(365)),
     ),
@@ -108,7 +120,8 @@ FEATURES = (
         source=Source.SURVEY,
         table=TABLE.table,
         horizon_days=HORIZON_DAYS,
-        template="Last survey response {value} days ago",
+        template="Last survey response {value:day} ago",
+        template_zero="Last survey response less than a day ago",
         template_empty="No survey response in the last two years",
         aggregate=lambda r: whole_days(r.age.min()),
     ),

@@ -29,9 +29,76 @@ def _events(days: int) -> Feature:
         window=f"{days}d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template=f"{{value}} product events in the last {days} days",
+        template=f"{{value:product event}} in the last {days} days",
+        template_zero=f"No product events in the last {days} days",
         table=TABLE.table,
         aggregate=lambda r: r.total(r.qty, r.within(days)),
+    )
+
+
+def _key_event_rows_share(days: int) -> Feature:
+    return Feature(
+        name=f"key_event_rows_share_{days}d",
+        description=f"Share of the last {days} days' usage rows that are key-feature events, "
+        "counted by rows (not summed quantity), so an account's usual batch size does not "
+        "weigh in (0 without usage).",
+        source=Source.USAGE,
+        window=f"{days}d",
+        unit=Unit.RATIO,
+        risk=Risk.LOWER,
+        template=f"{{value}} of usage records in the last {days} days were key-feature use",
+        template_zero=f"No usage record in the last {days} days was key-feature use",
+        table=TABLE.table,
+        aggregate=lambda r: ratio(r.count(r.within(days) & r.key), r.count(r.within(days))),
+    )
+
+
+def _quantity_per_row(days: int) -> Feature:
+    return Feature(
+        name=f"quantity_per_usage_row_{days}d",
+        description=f"Product events (summed quantity) per usage row in the last {days} days: "
+        "how much each recorded use amounts to, the account's own scale of use (0 without usage).",
+        source=Source.USAGE,
+        window=f"{days}d",
+        unit=Unit.RATE,
+        risk=Risk.LOWER,
+        template=f"Usage records in the last {days} days averaged {{value:product event}} each",
+        template_zero=f"No usage records in the last {days} days",
+        table=TABLE.table,
+        aggregate=lambda r: ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
+    )
+
+
+def _key_events(days: int) -> Feature:
+    return Feature(
+        name=f"key_events_count_{days}d",
+        description=f"Key-feature events in the last {days} days (the sum of quantity).",
+        source=Source.USAGE,
+        window=f"{days}d",
+        unit=Unit.COUNT,
+        risk=Risk.LOWER,
+        template=f"{{value:key-feature event}} in the last {days} days",
+        template_zero=f"No key-feature events in the last {days} days",
+        table=TABLE.table,
+        aggregate=lambda r: r.total(r.qty, r.within(days) & r.key),
+    )
+
+
+def _key_events_share(days: int) -> Feature:
+    return Feature(
+        name=f"key_events_share_{days}d",
+        description=f"Share of the last {days} days' product events (summed quantity) that used "
+        "a key feature (0 without events).",
+        source=Source.USAGE,
+        window=f"{days}d",
+        unit=Unit.RATIO,
+        risk=Risk.LOWER,
+        template=f"{{value}} of product events in the last {days} days used key features",
+        template_zero=f"No product event in the last {days} days used a key feature",
+        derive=lambda v: ratio(
+            getattr(v, f"key_events_count_{days}d"), getattr(v, f"events_count_{days}d")
+        ),
+        inputs=(f"key_events_count_{days}d", f"events_count_{days}d"),
     )
 
 
@@ -46,7 +113,8 @@ FEATURES = (
         window="30d before the last 30d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template="{value} product events in the 30 days before the last 30",
+        template="{value:product event} in the 30 days before the last 30",
+        template_zero="No product events in the 30 days before the last 30",
         table=TABLE.table,
         aggregate=lambda r: r.total(r.qty, r.between(30, 60)),
     ),
@@ -62,13 +130,28 @@ FEATURES = (
         inputs=("events_count_30d", "events_count_prev_30d"),
     ),
     Feature(
+        name="events_vs_90d_avg_pct_change_30d",
+        description="Product events in the last 30 days against the account's own average 30 "
+        "days of the last 90, in percent: 100 x ((1 + last 30) / (1 + last 90 / 3) - 1).",
+        source=Source.USAGE,
+        window="30d vs 90d average",
+        unit=Unit.PERCENT,
+        risk=Risk.LOWER,
+        template="Product events {change} against the account's own 30-day average of the last "
+        "90 days ({events_count_90d} in 90 days -> {events_count_30d} in the last 30)",
+        derive=lambda v: 100.0
+        * ((1.0 + v.events_count_30d) / (1.0 + v.events_count_90d / 3.0) - 1.0),
+        inputs=("events_count_30d", "events_count_90d"),
+    ),
+    Feature(
         name="active_users_30d",
         description="Distinct users with any usage in the last 30 days.",
         source=Source.USAGE,
         window="30d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template="{value} active users in the last 30 days",
+        template="{value:active user} in the last 30 days",
+        template_zero="No active users in the last 30 days",
         table=TABLE.table,
         columns=("user_id",),
         aggregate=lambda r: r.user_id.nunique(where=r.within(30)),
@@ -80,7 +163,8 @@ FEATURES = (
         window="30d before the last 30d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template="{value} active users in the 30 days before the last 30",
+        template="{value:active user} in the 30 days before the last 30",
+        template_zero="No active users in the 30 days before the last 30",
         table=TABLE.table,
         columns=("user_id",),
         aggregate=lambda r: r.user_id.nunique(where=r.between(30, 60)),
@@ -103,7 +187,8 @@ FEATURES = (
         window="30d",
         unit=Unit.RATE,
         risk=Risk.LOWER,
-        template="{value} product events per active user in the last 30 days",
+        template="{value:product event} per active user in the last 30 days",
+        template_zero="No product events by active users in the last 30 days",
         derive=lambda v: ratio(v.events_count_30d, v.active_users_30d),
         inputs=("events_count_30d", "active_users_30d"),
     ),
@@ -115,6 +200,7 @@ FEATURES = (
         unit=Unit.COUNT,
         risk=Risk.LOWER,
         template="Product used on {value} of the last 30 days",
+        template_zero="Product not used in the last 30 days",
         table=TABLE.table,
         aggregate=lambda r: count_distinct_small((r.age / DAY).ceil() - 1, where=r.within(30)),
     ),
@@ -125,7 +211,8 @@ FEATURES = (
         window="30d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template="{value} distinct product features used in the last 30 days",
+        template="{value:distinct product feature} used in the last 30 days",
+        template_zero="No product feature used in the last 30 days",
         table=TABLE.table,
         aggregate=lambda r: r.event.nunique(where=r.within(30)),
     ),
@@ -136,32 +223,20 @@ FEATURES = (
         window="30d",
         unit=Unit.COUNT,
         risk=Risk.LOWER,
-        template="{value} key features used in the last 30 days",
+        template="{value:key feature} used in the last 30 days",
+        template_zero="No key feature used in the last 30 days",
         table=TABLE.table,
         aggregate=lambda r: count_distinct_small(r.key_index, where=r.within(30) & r.key),
     ),
-    Feature(
-        name="key_events_count_30d",
-        description="Key-feature events in the last 30 days (the sum of quantity).",
-        source=Source.USAGE,
-        window="30d",
-        unit=Unit.COUNT,
-        risk=Risk.LOWER,
-        template="{value} key-feature events in the last 30 days",
-        table=TABLE.table,
-        aggregate=lambda r: r.total(r.qty, r.within(30) & r.key),
-    ),
-    Feature(
-        name="key_events_share_30d",
-        description="Share of the last 30 days' product events that used a key feature (0 without events).",
-        source=Source.USAGE,
-        window="30d",
-        unit=Unit.RATIO,
-        risk=Risk.LOWER,
-        template="{value} of product events in the last 30 days used key features",
-        derive=lambda v: ratio(v.key_events_count_30d, v.events_count_30d),
-        inputs=("key_events_count_30d", "events_count_30d"),
-    ),
+    _key_events(30),
+    _key_events_share(30),
+    _key_events(90),
+    _key_events_share(90),
+    _key_event_rows_share(14),
+    _key_event_rows_share(30),
+    _key_event_rows_share(90),
+    _quantity_per_row(30),
+    _quantity_per_row(90),
     Feature(
         name="seat_utilisation_30d",
         description="Active users in the last 30 days per licensed seat at as_of; missing without a seat count.",
@@ -169,8 +244,8 @@ FEATURES = (
         window="30d",
         unit=Unit.RATIO,
         risk=Risk.LOWER,
-        template="{value} of seats active in the last 30 days ({active_users_30d} users, {seats} seats)",
-        template_empty="Seat utilisation unknown (no seat count at as_of)",
+        template="{value} of seats active in the last 30 days ({active_users_30d:active user} of {seats:seat})",
+        template_empty="Seat utilisation unknown (no seat count on record)",
         empty=Empty.MISSING,
         derive=lambda v: ratio(v.active_users_30d, v.seats, empty=None),
         inputs=("active_users_30d", "seats"),
@@ -181,7 +256,8 @@ FEATURES = (
         source=Source.USAGE,
         table=TABLE.table,
         horizon_days=HORIZON_DAYS,
-        template="Last product activity {value} days ago",
+        template="Last product activity {value:day} ago",
+        template_zero="Last product activity less than a day ago",
         template_empty=f"No product activity in the last {HORIZON_DAYS} days",
         aggregate=lambda r: whole_days(r.age.min()),
     ),
@@ -191,7 +267,8 @@ FEATURES = (
         source=Source.USAGE,
         table=TABLE.table,
         horizon_days=HORIZON_DAYS,
-        template="Key features last used {value} days ago",
+        template="Key features last used {value:day} ago",
+        template_zero="Key features last used less than a day ago",
         template_empty=f"No key feature used in the last {HORIZON_DAYS} days",
         aggregate=lambda r: whole_days(r.age.min(where=r.key)),
     ),

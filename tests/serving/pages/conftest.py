@@ -42,9 +42,13 @@ class Watched:
         return self.console_errors + self.failed_requests
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """One Chromium for the session, with a fresh user data dir and no network services."""
+    """One Chromium per test module, with a fresh user data dir and no network services.
+
+    Not per session: Playwright's sync API keeps an event loop running in the main thread
+    until it stops, which would break later tests that call ``asyncio.run``.
+    """
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the page tests need Debian's Chromium; "

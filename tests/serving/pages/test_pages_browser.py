@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from serving.pages import scorecard_filename
 from tests.serving.pages.conftest import Watched, save_screenshot
@@ -78,8 +79,8 @@ def test_filtering_by_band_hides_the_other_bands(
     assert f"Showing {expected} of {len(report_scores)} accounts" in page.inner_text(
         "#filter-status"
     )
-    page.click("button[type=reset]")
-    assert page.locator("#accounts tbody tr:visible").count() == len(report_scores)
+    page.click("button[type=reset]")  # the form's values reset after the event: wait for it
+    expect(page.locator("#accounts tbody tr:visible")).to_have_count(len(report_scores))
     assert watched.problems() == []
 
 

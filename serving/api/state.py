@@ -9,13 +9,17 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from features.catalogue import CATALOGUE, Unit
 from serving.api.account_features import AccountFeatures
 from serving.api.errors import InvalidRequest, NotConfigured, ServiceConfigError, UnknownAccount
 from serving.api.model_holder import LoadedModel, ModelHolder
@@ -35,9 +39,10 @@ from serving.api.schemas import (
     ScoreResponse,
 )
 from serving.api.settings import ServiceSettings
+from serving.scoring.columns import DRIVER_COLUMNS, PROTECTIVE_COLUMNS
 from serving.scoring.drift import DriftSummary
 from serving.scoring.explanation import AccountExplanation
-from serving.scoring.scorer import Scorer
+from serving.scoring.scorer import ScoredBatch, Scorer
 
 logger = logging.getLogger("churn_scorecard.service")
 
@@ -56,7 +61,7 @@ class ServiceState:
             artifact = self.holder.current.scorer.artifact
             self.accounts = AccountFeatures(settings.data, artifact.features, settings.as_of)
         self._model_facts: dict[str, dict[str, Any]] = {}
-        self._drift: tuple[str, datetime | None, DriftSummary] | None = None
+        self._drift: tuple[str, datetime | None, Callable[[], DriftSummary]] | None = None
         self._drift_lock = threading.Lock()
         if self.accounts is not None:
             features, context = self.accounts.features(list(self.accounts.accounts.index))
@@ -98,7 +103,7 @@ class ServiceState:
             )
             previous = self.previous_scores(features)
         model = self.holder.current
-        explanation = _in_utc(model.scorer.explain(features, context, previous))
+        explanation = model.scorer.explain(features, context, previous)
         score = _score_of(explanation, _context_row(features, context))
         return ExplainResponse(
             model_name=model.name,
@@ -135,7 +140,7 @@ class ServiceState:
         model = self.holder.current
         artifact = model.scorer.artifact
         facts = self._facts(model)
-        drift = self._drift if self._drift and self._drift[0] == model.version else None
+        latest = self._drift if self._drift and self._drift[0] == model.version else None
         return ModelInfo(
             name=model.name,
             version=model.version,
@@ -150,8 +155,8 @@ class ServiceState:
             feature_set=artifact.feature_set,
             feature_set_version=artifact.feature_set_version,
             features=list(artifact.features),
-            drift_as_of=drift[1] if drift else None,
-            drift=drift[2] if drift else None,
+            drift_as_of=latest[1] if latest else None,
+            drift=latest[2]() if latest else None,
         )
 
     @property
@@ -165,12 +170,14 @@ class ServiceState:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _score(self, model: LoadedModel, features, context, previous=None):
+    def _score(self, model: LoadedModel, features, context, previous=None) -> ScoredBatch:
+        """Score a batch; one of 50+ accounts becomes the batch GET /model reports drift of
+        (its PSI is computed when GET /model first asks, off the request path)."""
         batch = model.scorer.score(features, accounts=context, previous=previous)
         if len(features) >= DRIFT_MIN_ROWS:
             as_of = pd.Timestamp(features["as_of"].max()).to_pydatetime()
-            with self._drift_lock:
-                self._drift = (model.version, as_of, batch.drift)
+            with self._drift_lock:  # measured on the first GET /model, then kept
+                self._drift = (model.version, as_of, cache(batch.measure_drift))
         return batch
 
     def score_frame(self, model: LoadedModel, features, context) -> pd.DataFrame:
@@ -188,13 +195,15 @@ class ServiceState:
             return store.previous_scores(list(features["account_id"]), before)
 
     def _response(self, model: LoadedModel, frame: pd.DataFrame) -> ScoreResponse:
-        scores = [_account_score(row) for row in frame.to_dict("records")]
-        return ScoreResponse(
-            model_name=model.name,
-            model_version=model.version,
-            feature_set_version=model.scorer.artifact.feature_set_version,
-            as_of=max(score.as_of for score in scores),
-            scores=scores,
+        scores = _score_records(frame)
+        return ScoreResponse.model_validate(
+            {
+                "model_name": model.name,
+                "model_version": model.version,
+                "feature_set_version": model.scorer.artifact.feature_set_version,
+                "as_of": max(score["as_of"] for score in scores),
+                "scores": scores,
+            }
         )
 
     def _check_batch(self, size: int, field: str) -> None:
@@ -244,11 +253,17 @@ def _load_scorer(uri: str) -> Scorer:
     return scorer
 
 
+_TEXT_FEATURES = tuple(
+    name for name in SERVED_FEATURE_SET.features if CATALOGUE[name].unit is Unit.CATEGORY
+)
+_NUMBER_FEATURES = tuple(n for n in SERVED_FEATURE_SET.features if n not in _TEXT_FEATURES)
+
+
 def _records_frame(records: list) -> pd.DataFrame:
-    """Feature records as one frame; as_of defaults to now (naive UTC)."""
+    """Feature records as one frame (numbers as one float block); as_of defaults to now
+    (naive UTC)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     seen: dict[str, int] = {}
-    rows = []
     for position, record in enumerate(records):
         if record.account_id in seen:
             raise InvalidRequest(
@@ -257,23 +272,33 @@ def _records_frame(records: list) -> pd.DataFrame:
                 f"records[{position}].account_id",
             )
         seen[record.account_id] = position
-        row = record.model_dump()
-        when = row["as_of"]
-        row["as_of"] = now if when is None else when.astimezone(UTC).replace(tzinfo=None)
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    frame["as_of"] = frame["as_of"].astype("datetime64[us]")
-    return frame
+    as_of = [
+        now if r.as_of is None else r.as_of.astimezone(UTC).replace(tzinfo=None) for r in records
+    ]
+    values = [vars(r) for r in records]
+    numbers = np.array([[v[n] for n in _NUMBER_FEATURES] for v in values], dtype=np.float64)
+    columns: dict[str, Any] = {
+        "account_id": [r.account_id for r in records],
+        "as_of": np.array(as_of, dtype="datetime64[us]"),
+    }
+    columns.update(zip(_NUMBER_FEATURES, numbers.T, strict=True))
+    columns.update({n: np.array([v[n] for v in values], dtype=object) for n in _TEXT_FEATURES})
+    return pd.DataFrame(columns)[["account_id", "as_of", *SERVED_FEATURE_SET.features]]
 
 
 def _context_row(features: pd.DataFrame, context: pd.DataFrame | None) -> dict[str, Any]:
     """arr, segment, owner and renewal_date of the first account: its context, else its features."""
-    row = _plain(features.iloc[0].to_dict())
-    if context is not None and len(context):
-        row.update({k: v for k, v in _plain(context.iloc[0].to_dict()).items() if v is not None})
-    renewal = row.get("renewal_date")
+    row = {}
+    for key in ("arr", "segment", "owner", "renewal_date"):
+        value = None
+        if context is not None and len(context) and key in context:
+            value = _plain_value(context[key].iloc[0])
+        if value is None and key in features:
+            value = _plain_value(features[key].iloc[0])
+        row[key] = value
+    renewal = row["renewal_date"]
     row["renewal_date"] = renewal.date() if isinstance(renewal, datetime) else renewal
-    return {k: row.get(k) for k in ("arr", "segment", "owner", "renewal_date")}
+    return row
 
 
 def _score_of(explanation: AccountExplanation, context: dict[str, Any]) -> AccountScore:
@@ -303,40 +328,39 @@ def _score_of(explanation: AccountExplanation, context: dict[str, Any]) -> Accou
     )
 
 
-def _in_utc(explanation: AccountExplanation) -> AccountExplanation:
-    """The explanation with its times in UTC with offsets (the data's naive times are UTC)."""
-    update = {"as_of": _utc(explanation.as_of)}
-    if explanation.change is not None and explanation.change.previous_as_of is not None:
-        change = explanation.change
-        update["change"] = change.model_copy(update={"previous_as_of": _utc(change.previous_as_of)})
-    return explanation.model_copy(update=update)
-
-
-def _utc(moment: datetime) -> datetime:
-    moment = pd.Timestamp(moment).to_pydatetime()
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     """A frame row with missing values as None and timestamps as datetimes."""
-    out = {}
-    for key, value in row.items():
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            out[key] = None
-        elif isinstance(value, pd.Timestamp):
-            out[key] = value.to_pydatetime()
+    return {key: _plain_value(value) for key, value in row.items()}
+
+
+def _plain_value(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def _score_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The score columns as :class:`AccountScore` fields, one dict per row (column by column:
+    missing values become None, numpy values plain Python)."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column.dtype):
+            values = [None if pd.isna(t) else t.to_pydatetime() for t in column]
         else:
-            out[key] = value.item() if hasattr(value, "item") else value
-    return out
-
-
-def _account_score(row: dict[str, Any]) -> AccountScore:
-    values = _plain(row)
-    values["drivers"] = [values.pop(c) for c in ("driver_1", "driver_2", "driver_3")]
-    values["protective"] = [values.pop(c) for c in ("protective_1", "protective_2")]
-    values["drivers"] = [d for d in values["drivers"] if d]
-    values["protective"] = [d for d in values["protective"] if d]
-    values["plays"] = [p for p in (values.get("plays") or "").split("; ") if p]
-    return AccountScore.model_validate(
-        {k: v for k, v in values.items() if k in AccountScore.model_fields}
-    )
+            values = column.astype(object).where(column.notna(), None).tolist()
+        columns[name] = values
+    drivers = list(zip(*(columns.pop(c) for c in DRIVER_COLUMNS), strict=True))
+    protective = list(zip(*(columns.pop(c) for c in PROTECTIVE_COLUMNS), strict=True))
+    plays = columns.pop("plays")
+    keys = [k for k in columns if k in AccountScore.model_fields]
+    rows = []
+    for i, values in enumerate(zip(*(columns[k] for k in keys), strict=True)):
+        row = dict(zip(keys, values, strict=True))
+        row["drivers"] = [d for d in drivers[i] if d]
+        row["protective"] = [d for d in protective[i] if d]
+        row["plays"] = [p for p in (plays[i] or "").split("; ") if p]
+        rows.append(row)
+    return rows

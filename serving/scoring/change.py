@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from serving.scoring.explanation import utc_time
 from training.artifact import HealthScale
 
 CONTEXT = "contract"
@@ -69,7 +70,8 @@ def score_changes(
     flat = np.abs(delta_p) <= 1e-9
     slope = -100.0 * scale.exponent * (1.0 - probability) ** (scale.exponent - 1.0)
     ratio = np.where(flat, slope, delta_health / np.where(flat, 1.0, delta_p))
-    shares = np.rint(moved * ratio[:, None]).astype(np.int64)
+    shares = np.zeros(moved.shape, dtype=np.int64)  # rows never scored before stay 0 (not NaN)
+    shares[seen] = np.rint(moved[seen] * ratio[seen, None])
 
     as_of = before["as_of"] if "as_of" in before else pd.Series([None] * n)
     changes: list[dict[str, Any] | None] = [None] * n
@@ -79,7 +81,7 @@ def score_changes(
         changes[i] = {
             "previous_health": int(old_health[i]),
             "health_change": int(delta_health[i]),
-            "previous_as_of": None if pd.isna(previous_as_of) else pd.Timestamp(previous_as_of),
+            "previous_as_of": None if pd.isna(previous_as_of) else utc_time(previous_as_of),
             "by_dimension": by_dimension,
             "summary": change_summary(int(old_health[i]), int(health[i]), by_dimension),
         }

@@ -126,10 +126,25 @@ def drift_summary(
     features: pd.DataFrame,
     probability: np.ndarray,
     previous_probability: np.ndarray | None = None,
+    matrix: np.ndarray | None = None,
 ) -> DriftSummary:
     """PSI of ``features`` against training and of ``probability`` against the model's score
-    reference (and the previous run's probabilities, when given)."""
-    psi = artifact.drift(features) if len(features) else pd.Series(dtype=float)
+    reference (and the previous run's probabilities, when given).
+
+    ``matrix``: ``features`` already encoded for the booster (the scorer passes its own),
+    so they are not encoded a second time.
+    """
+    if not len(features):
+        psi = pd.Series(dtype=float)
+    elif matrix is None:
+        psi = artifact.drift(features)
+    else:
+        position = {name: j for j, name in enumerate(artifact.features)}
+        psi = pd.Series(
+            {ref.name: ref.psi(matrix[:, position[ref.name]]) for ref in artifact.references},
+            name="psi",
+            dtype=float,
+        )
     probability = np.asarray(probability, dtype=np.float64)
     previous_psi = previous_reference = None
     if previous_probability is not None:

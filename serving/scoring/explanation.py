@@ -14,11 +14,27 @@ whatever the lists leave out add up to ``churn_probability - baseline_probabilit
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any, overload
+from datetime import UTC, datetime
+from typing import Annotated, Any, overload
 
-from pydantic import BaseModel, ConfigDict, Field
+import pandas as pd
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import to_json
+
+
+def utc_time(moment: Any) -> pd.Timestamp:
+    """``moment`` as a UTC time with its offset; naive times (as in the data) are UTC."""
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize(UTC) if stamp.tzinfo is None else stamp.tz_convert(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
+"""A time in an explanation: always UTC with its offset (explanations stored before times
+carried one are read as UTC)."""
 
 
 class _Record(BaseModel):
@@ -61,7 +77,7 @@ class ScoreChange(_Record):
 
     previous_health: int
     health_change: int
-    previous_as_of: datetime | None = None
+    previous_as_of: UtcDatetime | None = None
     by_dimension: dict[str, int] = Field(
         description="health points attributed to each dimension (and contract, model)"
     )
@@ -72,7 +88,7 @@ class AccountExplanation(_Record):
     """Everything behind one account's score: dimensions, drivers, plays and the change."""
 
     account_id: str
-    as_of: datetime
+    as_of: UtcDatetime
     model_version: str
     churn_probability: float
     baseline_probability: float

@@ -14,8 +14,10 @@ effect first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from serving.scoring.attribution import (
 from serving.scoring.change import score_changes
 from serving.scoring.columns import DIMENSIONS, DRIVER_COLUMNS, PROTECTIVE_COLUMNS, SCORE_COLUMNS
 from serving.scoring.drift import DriftSummary, drift_summary
+from serving.scoring.encoding import EncodedRows, encode_rows
 from serving.scoring.errors import FeatureRowsError
 from serving.scoring.explanation import AccountExplanation, Explanations
 from serving.scoring.plays import Playbook
@@ -42,21 +45,38 @@ from training.artifact import ScoringArtifact
 DEFAULT_MODEL_URI = "models:/churn-scorecard@champion"
 CONTEXT_COLUMNS = ("arr", "segment", "owner", "renewal_date")
 """Account context the score files carry; from ``accounts`` (or the feature rows)."""
+SMALL_BATCH = 64
+"""Up to this many rows LightGBM predicts on one thread: thread start-up costs more than it saves."""
 _SPARE = 4
+_ALERT_INPUTS = ("account_id", "as_of", "model_version", "band", "health", "previous_health")
+"""The score columns :func:`detect_alerts` reads."""
 """Extra candidate stories per account, for those that cannot be told."""
 
 
 @dataclass
 class ScoredBatch:
-    """The result of scoring many accounts at once."""
+    """The result of scoring many accounts at once.
+
+    ``drift`` and ``alerts`` are computed when first read (then kept): a request that only
+    needs the scores never pays for them.
+    """
 
     frame: pd.DataFrame
     """One row per account with exactly :data:`SCORE_COLUMNS`."""
     explanations: Explanations
     """One :class:`AccountExplanation` per row of ``frame`` (built when read)."""
-    drift: DriftSummary
-    alerts: pd.DataFrame
-    """Alert rows for :meth:`HistoryStore.append_alerts` (empty when nothing dropped)."""
+    measure_drift: Callable[[], DriftSummary] = field(repr=False)
+    find_alerts: Callable[[], pd.DataFrame] = field(repr=False)
+
+    @cached_property
+    def drift(self) -> DriftSummary:
+        """PSI of this batch's features and scores (:func:`drift_summary`)."""
+        return self.measure_drift()
+
+    @cached_property
+    def alerts(self) -> pd.DataFrame:
+        """Alert rows for :meth:`HistoryStore.append_alerts` (empty when nothing dropped)."""
+        return self.find_alerts()
 
     def history_rows(self, scored_at: datetime | None = None) -> pd.DataFrame:
         """The score rows with ``scored_at`` and the full explanation as JSON, for the history."""
@@ -64,6 +84,30 @@ class ScoredBatch:
         rows["scored_at"] = scored_at or datetime.now(UTC).replace(tzinfo=None)
         rows["explanation"] = [self.explanations.json(i) for i in range(len(rows))]
         return rows
+
+
+@dataclass
+class _Assessment:
+    """One scoring pass over feature rows: the arrays every output is read from."""
+
+    features: pd.DataFrame
+    encoded: EncodedRows
+    ids: list[str]
+    pp: ProbabilityPoints
+    health: np.ndarray
+    band: np.ndarray
+    group_points: np.ndarray
+    scores: np.ndarray
+    changes: list[dict[str, Any] | None]
+    drivers: list[list[dict]]
+    protective: list[list[dict]]
+    context: list[list[dict]]
+    plays: list[list[dict[str, str]]]
+
+    @cached_property
+    def as_of(self) -> list[str]:
+        """Each row's as_of as ISO text in UTC with its offset (naive times are UTC)."""
+        return [t.isoformat() for t in pd.to_datetime(self.features["as_of"], utc=True)]
 
 
 class Scorer:
@@ -95,6 +139,7 @@ class Scorer:
         self._not_actionable = ~actionable
         self._context_stories = np.flatnonzero(~actionable)
         self._groups = [*DIMENSIONS, Source.CONTRACT]
+        self._group_names = [g.value for g in self._groups]
         self._by_group = source_matrix(artifact.features, self._groups)
         self._present = self._by_group.sum(axis=0) > 0
 
@@ -123,79 +168,33 @@ class Scorer:
         ``accounts`` adds context (arr, segment, owner, renewal_date) by account_id;
         ``previous`` holds each account's last stored score row (with ``explanation``),
         from :meth:`HistoryStore.previous_scores`, for the score change and alerts.
+        ``num_threads`` 0 lets LightGBM pick, except for a few rows (one thread is faster).
         """
         features = _checked(features)
-        art = self.artifact
-        contributions = art.booster.predict(
-            art.encode(features), pred_contrib=True, num_threads=num_threads
-        )
-        pp = probability_points(contributions[:, :-1], contributions[:, -1], art.calibration)
-        health = art.health(pp.probability)
-        band = art.band(health).astype(str)
-        group_points = pp.points @ self._by_group  # rows x (dimensions + contract)
-        scores = sub_scores(group_points[:, :-1], pp.baseline, art.health_scale)
-        ids = features["account_id"].astype(str).tolist()
-        changes = score_changes(
-            ids,
-            health,
-            pp.probability,
-            pp.baseline,
-            {g.value: group_points[:, k] for k, g in enumerate(self._groups)},
-            previous,
-            art.health_scale,
-        )
-        drivers, protective, context = self._reasons(features, pp)
-        plays = [self.playbook.match(band[i], drivers[i]) for i in range(len(ids))]
-        frame = self._frame(features, accounts, pp, health, band, scores, drivers, protective)
-        frame["plays"] = ["; ".join(p["name"] for p in found) or None for found in plays]
-        for column in ("previous_health", "health_change"):
-            frame[column] = pd.array([c and c[column] for c in changes], dtype="Int64")
-        frame["change_summary"] = [c and c["summary"] for c in changes]
-        frame = frame[list(SCORE_COLUMNS)]
+        a = self._assess(features, previous, self.drivers, self.protective, num_threads)
+        frame = self._frame(a, accounts)
+        art, probability, matrix = self.artifact, a.pp.probability, a.encoded.matrix
 
-        as_of = [t.to_pydatetime().isoformat() for t in pd.to_datetime(features["as_of"])]
-        dimension_names = [d.value for d in DIMENSIONS]
-        present = self._present[:-1].tolist()
+        def measure_drift() -> DriftSummary:  # holds the inputs only, not the explanations
+            before = None
+            if previous is not None:
+                before = pd.to_numeric(
+                    _previous_column(frame, previous, "churn_probability"), errors="coerce"
+                ).to_numpy(dtype=np.float64)
+            return drift_summary(art, features, probability, before, matrix)
 
-        def record(i: int) -> dict[str, Any]:
-            return {
-                "account_id": ids[i],
-                "as_of": as_of[i],
-                "model_version": self.model_version,
-                "churn_probability": float(pp.probability[i]),
-                "baseline_probability": float(pp.baseline[i]),
-                "health": int(health[i]),
-                "band": band[i],
-                "dimensions": [
-                    {
-                        "name": name,
-                        "score": int(scores[i, k]) if present[k] else None,
-                        "points": float(group_points[i, k]),
-                    }
-                    for k, name in enumerate(dimension_names)
-                ],
-                "context_points": float(group_points[i, -1]),
-                "drivers": drivers[i],
-                "protective": protective[i],
-                "context": context[i],
-                "plays": plays[i],
-                "change": changes[i],
-            }
+        rescored = previous is not None and not previous.empty
+        scores = frame[list(_ALERT_INPUTS)] if rescored else None  # a copy: frame may change
 
-        previous_band = _previous_column(frame, previous, "band")
-        alerts = detect_alerts(frame, previous_band, self.playbook.alerts, self.bands)
-        before = pd.to_numeric(
-            _previous_column(frame, previous, "churn_probability"), errors="coerce"
-        )
-        drift = drift_summary(
-            art,
-            features,
-            pp.probability,
-            before.to_numpy(dtype=np.float64) if previous is not None else None,
-        )
-        return ScoredBatch(
-            frame, Explanations(record, len(ids)), drift, alerts.reindex(columns=ALERT_COLUMNS)
-        )
+        def find_alerts() -> pd.DataFrame:
+            if scores is None:  # nobody was scored before: nothing dropped
+                return pd.DataFrame(columns=list(ALERT_COLUMNS))
+            previous_band = _previous_column(scores, previous, "band")
+            alerts = detect_alerts(scores, previous_band, self.playbook.alerts, self.bands)
+            return alerts.reindex(columns=ALERT_COLUMNS)
+
+        record = partial(self._record, a)
+        return ScoredBatch(frame, Explanations(record, len(a.ids)), measure_drift, find_alerts)
 
     def explain(
         self,
@@ -203,29 +202,97 @@ class Scorer:
         accounts: pd.DataFrame | None = None,
         previous: pd.DataFrame | None = None,
     ) -> AccountExplanation:
-        """The explanation of the first row of ``features`` with every driver, not just the top ones."""
+        """The explanation of the first row of ``features`` with every driver, not just the top ones.
+
+        ``accounts`` is accepted for symmetry with :meth:`score` (an explanation carries no
+        account context). No score frame, drift or alerts are computed.
+        """
+        features = _checked(features.iloc[:1])
         every = len(self.stories)
-        full = Scorer(
-            self.artifact, self.model_name, self.model_version, self.playbook, every, every
+        a = self._assess(features, previous, every, every, num_threads=1)
+        return AccountExplanation.model_validate(self._record(a, 0))
+
+    def _assess(
+        self,
+        features: pd.DataFrame,
+        previous: pd.DataFrame | None,
+        drivers: int,
+        protective: int,
+        num_threads: int,
+    ) -> _Assessment:
+        art = self.artifact
+        encoded = encode_rows(art, features)
+        if num_threads == 0 and len(features) <= SMALL_BATCH:
+            num_threads = 1
+        contributions = art.booster.predict(
+            encoded.matrix, pred_contrib=True, num_threads=num_threads
         )
-        return full.score(features.iloc[:1], accounts, previous).explanations[0]
+        pp = probability_points(contributions[:, :-1], contributions[:, -1], art.calibration)
+        health = art.health(pp.probability)
+        band = art.band(health).astype(str)
+        group_points = pp.points @ self._by_group  # rows x (dimensions + contract)
+        scores = sub_scores(group_points[:, :-1], pp.baseline, art.health_scale)
+        ids = [str(i) for i in features["account_id"].tolist()]
+        changes = score_changes(
+            ids,
+            health,
+            pp.probability,
+            pp.baseline,
+            {name: group_points[:, k] for k, name in enumerate(self._group_names)},
+            previous,
+            art.health_scale,
+        )
+        rows = FeatureRows(features, art.features, encoded.numeric)
+        told, kept, context = self._reasons(rows, pp, drivers, protective)
+        plays = [self.playbook.match(band[i], told[i]) for i in range(len(ids))]
+        return _Assessment(
+            features, encoded, ids, pp, health, band, group_points, scores, changes, told, kept,
+            context, plays,
+        )  # fmt: skip
+
+    def _record(self, a: _Assessment, i: int) -> dict[str, Any]:
+        """Account ``i``'s explanation as a plain record (times in UTC with their offset)."""
+        present = self._present
+        return {
+            "account_id": a.ids[i],
+            "as_of": a.as_of[i],
+            "model_version": self.model_version,
+            "churn_probability": float(a.pp.probability[i]),
+            "baseline_probability": float(a.pp.baseline[i]),
+            "health": int(a.health[i]),
+            "band": a.band[i],
+            "dimensions": [
+                {
+                    "name": name,
+                    "score": int(a.scores[i, k]) if present[k] else None,
+                    "points": float(a.group_points[i, k]),
+                }
+                for k, name in enumerate(self._group_names[:-1])
+            ],
+            "context_points": float(a.group_points[i, -1]),
+            "drivers": a.drivers[i],
+            "protective": a.protective[i],
+            "context": a.context[i],
+            "plays": a.plays[i],
+            "change": a.changes[i],
+        }
 
     def _reasons(
-        self, features: pd.DataFrame, pp: ProbabilityPoints
+        self, rows: FeatureRows, pp: ProbabilityPoints, drivers: int, protective: int
     ) -> tuple[list[list[dict]], list[list[dict]], list[list[dict]]]:
         """Per account, its top risk-raising and risk-lowering drivers (actionable dimensions
         only) and its contract context, as plain records."""
         story_points = self.stories.points(pp.points)
-        rows = FeatureRows(features, self.artifact.features)
+        n = len(story_points)
         found = []
-        for sign, count in ((+1, self.drivers), (-1, self.protective)):
+        for sign, count in ((+1, drivers), (-1, protective)):
             hidden = self.stories.untellable(rows, sign) | self._not_actionable[None, :]
             signed = np.where(hidden, 0.0, story_points * sign)
             top, real = top_stories(signed, count + _SPARE, +1)
             found.append(
                 [
                     self._told(rows, i, pp.points[i], story_points[i], top[i][real[i]], sign, count)
-                    for i in range(len(features))
+                    for i in range(n)
                 ]
             )
         return found[0], found[1], self._context(rows, pp.points, story_points)
@@ -299,35 +366,38 @@ class Scorer:
             "features": stories.member_names[g],
         }
 
-    def _frame(self, features, accounts, pp, health, band, scores, drivers, protective):
-        n = len(features)
-        frame = pd.DataFrame(
-            {
-                "account_id": features["account_id"].astype(str).to_numpy(),
-                "as_of": pd.to_datetime(features["as_of"]).to_numpy(),
-                "model_name": self.model_name,
-                "model_version": self.model_version,
-                "feature_set_version": self.artifact.feature_set_version,
-                "churn_probability": pp.probability,
-                "baseline_probability": pp.baseline,
-                "health": health.astype(np.int64),
-                "band": band,
-            }
-        )
-        for k, d in enumerate(DIMENSIONS):
-            values = scores[:, k] if self._present[k] else [pd.NA] * n
-            frame[f"{d.value}_score"] = pd.array(values, dtype="Int64")
+    def _frame(self, a: _Assessment, accounts: pd.DataFrame | None) -> pd.DataFrame:
+        """The score columns (:data:`SCORE_COLUMNS`), built in one go."""
+        features, n = a.features, len(a.ids)
         context = _context(features, accounts)
         arr = pd.to_numeric(context["arr"], errors="coerce").to_numpy(dtype=np.float64)
-        frame["arr"] = arr
-        frame["arr_at_risk"] = pp.probability * arr
-        frame["segment"] = context["segment"].to_numpy()
-        frame["owner"] = context["owner"].to_numpy()
-        frame["renewal_date"] = pd.to_datetime(context["renewal_date"]).dt.date.to_numpy()
-        for columns, reasons in ((DRIVER_COLUMNS, drivers), (PROTECTIVE_COLUMNS, protective)):
-            for k, column in enumerate(columns):
-                frame[column] = [r[k]["sentence"] if len(r) > k else None for r in reasons]
-        return frame
+        columns: dict[str, Any] = {
+            "account_id": np.asarray(a.ids, dtype=object),
+            "as_of": pd.to_datetime(features["as_of"]).to_numpy(),
+            "model_name": self.model_name,
+            "model_version": self.model_version,
+            "feature_set_version": self.artifact.feature_set_version,
+            "churn_probability": a.pp.probability,
+            "baseline_probability": a.pp.baseline,
+            "health": a.health.astype(np.int64),
+            "band": a.band,
+        }
+        for k, d in enumerate(DIMENSIONS):
+            values = a.scores[:, k] if self._present[k] else [pd.NA] * n
+            columns[f"{d.value}_score"] = pd.array(values, dtype="Int64")
+        columns["arr"] = arr
+        columns["arr_at_risk"] = a.pp.probability * arr
+        columns["segment"] = context["segment"].to_numpy()
+        columns["owner"] = context["owner"].to_numpy()
+        columns["renewal_date"] = pd.to_datetime(context["renewal_date"]).dt.date.to_numpy()
+        for names, reasons in ((DRIVER_COLUMNS, a.drivers), (PROTECTIVE_COLUMNS, a.protective)):
+            for k, column in enumerate(names):
+                columns[column] = [r[k]["sentence"] if len(r) > k else None for r in reasons]
+        columns["plays"] = ["; ".join(p["name"] for p in found) or None for found in a.plays]
+        for column in ("previous_health", "health_change"):
+            columns[column] = pd.array([c and c[column] for c in a.changes], dtype="Int64")
+        columns["change_summary"] = [c and c["summary"] for c in a.changes]
+        return pd.DataFrame(columns)[list(SCORE_COLUMNS)]
 
 
 def _checked(features: pd.DataFrame) -> pd.DataFrame:
@@ -337,12 +407,15 @@ def _checked(features: pd.DataFrame) -> pd.DataFrame:
             f"the feature rows lack column(s) {missing}; expected one row per account with "
             "account_id, as_of and the model's features (churn features DIR builds them)"
         )
-    duplicated = features["account_id"].astype(str).duplicated()
-    if duplicated.any():
+    duplicated = features["account_id"].astype(str).duplicated() if len(features) > 1 else None
+    if duplicated is not None and duplicated.any():
         raise FeatureRowsError(
             f"the feature rows hold account {features['account_id'][duplicated].iloc[0]!r} more "
             "than once; score one row per account (one as_of) at a time"
         )
+    index = features.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return features  # already numbered 0..n-1: no copy
     return features.reset_index(drop=True)
 
 

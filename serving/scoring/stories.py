@@ -68,8 +68,20 @@ class _Meta:
 class FeatureRows:
     """The raw feature values of many accounts, by position or as one account's mapping."""
 
-    def __init__(self, frame: pd.DataFrame, features: Sequence[str]) -> None:
-        self.columns = {name: _plain(frame[name]) for name in features if name in frame}
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        features: Sequence[str],
+        numeric: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        """``numeric``: float64 columns already converted (:func:`encode_rows`), used as they are."""
+        numeric = numeric or {}
+        present = set(frame.columns)
+        self.columns = {
+            name: numeric[name] if name in numeric else _plain(frame[name])
+            for name in features
+            if name in present
+        }
         self._missing = np.full(len(frame), None, dtype=object)
         self.by_position = [self.column(name) for name in features]
 
@@ -94,6 +106,12 @@ class Stories:
         for g, story in enumerate(self.stories):
             self.matrix[list(story.members), g] = 1.0
         self._meta = [_Meta.of(name) for name in self.features]
+        self._directed = [
+            (g, self._meta[story.members[0]])
+            for g, story in enumerate(self.stories)
+            if len(story.members) == 1 and self._meta[story.members[0]].risk_sign
+        ]
+        """One-feature stories with a risk direction: the ones :meth:`untellable` checks."""
         self._sentences: dict[tuple, str] = {}
         self.member_names = [[self.features[j] for j in s.members] for s in self.stories]
 
@@ -108,15 +126,12 @@ class Stories:
         """(rows x stories) mask of one-feature stories that would read backwards in
         direction ``sign`` (vectorised :meth:`_contradicts`); never picked as drivers."""
         mask = np.zeros((len(rows._missing), len(self.stories)), dtype=bool)
-        for g, story in enumerate(self.stories):
-            if len(story.members) != 1:
-                continue
-            meta = self._meta[story.members[0]]
-            column = rows.column(meta.name)
-            if not meta.risk_sign or column.dtype != np.float64:
-                continue
-            risky = sign * meta.risk_sign
-            with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore"):
+            for g, meta in self._directed:
+                column = rows.column(meta.name)
+                if column.dtype != np.float64:
+                    continue
+                risky = sign * meta.risk_sign
                 if meta.is_change:
                     mask[:, g] = (column == 0) | (np.sign(column) == -risky)
                 elif risky > 0:
@@ -273,4 +288,6 @@ def _missing(value: Any) -> bool:
 def _plain(column: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return column.to_numpy(dtype=np.float64, na_value=np.nan)
-    return column.astype(object).where(column.notna(), None).to_numpy()
+    values = column.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    return values

@@ -1,6 +1,7 @@
 """Score change: the health change shared out by dimension, as one sentence."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -102,3 +103,20 @@ def test_rows_stored_without_explanation_fall_back_to_their_sub_scores():
     )
     assert record["by_dimension"]["usage"] == pytest.approx(h_after - h_before, abs=1)
     assert record["summary"].startswith(f"health {h_before} -> {h_after}, mostly usage")
+
+
+def test_a_batch_mixing_new_and_rescored_accounts_warns_of_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "invalid value encountered in cast" included
+        changes = score_changes(
+            ["A1", "A2"],
+            np.array([50, 60]),
+            np.array([0.2, 0.15]),
+            np.array([0.1, 0.1]),
+            {"usage": np.array([0.1, 0.05]), "contract": np.array([0.0, 0.0])},
+            _previous({"usage": 0.0, "contract": 0.0}, 0.1, 0.1, 73),
+            SCALE,
+        )
+    assert changes[1] is None
+    assert changes[0]["health_change"] == 50 - 73
+    assert changes[0]["previous_as_of"] == pd.Timestamp("2026-05-31", tz="UTC")

@@ -87,3 +87,9 @@ def test_expected_shifts_are_reported_apart_and_not_counted_as_drifted(artifact,
 def test_expected_shifts_are_declared_only_for_features_the_model_has(artifact, rows):
     assert "days_to_renewal" not in artifact.features
     assert drift_summary(artifact, rows, artifact.predict_proba(rows)).expected == {}
+
+
+def test_a_batch_drift_uses_the_scored_matrix_and_matches_encoding_the_rows_again(artifact, rows):
+    batch = Scorer(artifact).score(rows)
+    again = drift_summary(artifact, rows, batch.frame["churn_probability"].to_numpy())
+    assert batch.drift == again

@@ -191,3 +191,23 @@ def test_bad_feature_rows_say_what_is_wrong(scorer, rows, change, message):
         scorer.score(change(rows))
     assert message in str(caught.value)
     assert isinstance(caught.value, FeatureRowsError) or "feature" in str(caught.value)
+
+
+def test_explain_agrees_with_the_batch_explanation_of_the_same_account(scorer, rows):
+    batch = scorer.score(rows.iloc[[11, 12]]).explanations[0]
+    full = scorer.explain(rows.iloc[[11]])
+    same = ("churn_probability", "baseline_probability", "health", "band", "dimensions", "plays")
+    assert full.model_dump(include=set(same)) == batch.model_dump(include=set(same))
+    assert [d.sentence for d in full.drivers[: len(batch.drivers)]] == [
+        d.sentence for d in batch.drivers
+    ]
+
+
+def test_explanation_times_are_utc_with_their_offset(scorer, rows):
+    naive = scorer.explain(rows.iloc[[3]])
+    assert naive.as_of == pd.Timestamp("2026-06-30", tz="UTC")
+    assert naive.as_of.utcoffset() is not None
+    paris = rows.iloc[[3]].assign(as_of=pd.Timestamp("2026-06-30 02:00", tz="Europe/Paris"))
+    assert scorer.explain(paris).as_of == pd.Timestamp("2026-06-30", tz="UTC")
+    stored = json.loads(scorer.score(rows.head(2)).history_rows()["explanation"].iloc[0])
+    assert stored["as_of"] == "2026-06-30T00:00:00+00:00"

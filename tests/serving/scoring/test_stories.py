@@ -32,7 +32,7 @@ def test_stories_merge_a_count_with_its_change_and_never_mix_dimensions():
     assert {"active_users_30d", "active_users_prev_30d", "active_users_pct_change_30d"} <= _names(
         stories, _story_of(stories, "active_users_pct_change_30d")
     )
-    assert {"events_count_30d", "events_count_prev_30d", "events_pct_change_30d"} == _names(
+    assert {"events_count_30d", "events_count_prev_30d", "events_pct_change_30d"} <= _names(
         stories, _story_of(stories, "events_pct_change_30d")
     )
     assert {"nps_latest", "nps_previous", "nps_change_since_previous", "nps_detractor"} == _names(
@@ -83,7 +83,7 @@ def test_the_change_sentence_tells_the_story_with_raw_values():
         (
             {"overdue_invoices_count": 0, "max_days_past_due": 0},
             -1,
-            "0 invoices overdue, the oldest 0 days",
+            "No invoices overdue",
         ),
     ],
 )
@@ -93,12 +93,17 @@ def test_a_story_that_would_read_backwards_is_not_told(row, sign, expected):
     assert (told and told[1]) == expected
 
 
-def test_a_rise_is_not_told_as_a_risk_but_another_member_is():
+def test_a_rise_alone_is_not_told_as_a_risk():
+    row = {"nps_change_since_previous": 2}
+    assert tell(("nps_change_since_previous",), row, [0.02], +1) is None
+
+
+def test_a_detractor_score_is_told_as_a_risk_with_its_rise_for_context():
     features = ("nps_latest", "nps_previous", "nps_change_since_previous")
     row = {"nps_latest": 4, "nps_previous": 2, "nps_change_since_previous": 2}
     lead, text = tell(features, row, [0.01, 0.03, 0.02], +1)
-    assert lead == "nps_previous"
-    assert text == "Previous NPS 2"
+    assert lead == "nps_latest"
+    assert text == "Last NPS 4 (detractor), up from 2"
 
 
 def test_top_stories_picks_the_largest_points_of_each_sign_in_order():
@@ -136,3 +141,12 @@ def test_the_same_values_render_the_same_sentence_once():
         "4 support tickets opened in the last 30 days",
     ]
     assert len(stories._sentences) == 2
+
+
+def test_a_level_outside_the_feature_labels_is_told_plainly_not_an_error():
+    row = {"max_incident_severity_90d": 7.0}
+    text = sentence("max_incident_severity_90d", row)
+    assert text == "Worst incident severity in the last 90 days: level 7 (outside 0-4)"
+    assert sentence("max_incident_severity_90d", {"max_incident_severity_90d": 3.0}).endswith(
+        ": high"
+    )

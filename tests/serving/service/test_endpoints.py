@@ -47,6 +47,9 @@ def test_explain_by_id_gives_every_driver_and_the_change_since_the_stored_score(
     assert body["model_version"] == explanation["model_version"]
     assert len(explanation["drivers"]) + len(explanation["protective"]) > 5
     assert explanation["change"] is not None
+    # times in UTC with their offset, straight from the scorer
+    assert pd.Timestamp(explanation["as_of"]).tzinfo is not None
+    assert pd.Timestamp(explanation["change"]["previous_as_of"]).tzinfo is not None
     scored = served.post("/score_accounts", {"account_ids": [account]}).json()["scores"][0]
     assert body["score"] == scored
 

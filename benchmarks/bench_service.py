@@ -31,6 +31,8 @@ import httpx
 import numpy as np
 import pandas as pd
 
+from serving.api.records import score_records
+
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "True")
 
@@ -89,22 +91,6 @@ def feature_frame(world: Path) -> pd.DataFrame:
     return frame
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """The frame as JSON-ready feature records."""
-    out = []
-    for row in frame.to_dict("records"):
-        record = {}
-        for key, value in row.items():
-            if key == "as_of":
-                record[key] = pd.Timestamp(value).isoformat()
-            elif value is None or (not isinstance(value, str) and pd.isna(value)):
-                record[key] = None
-            else:
-                record[key] = value.item() if hasattr(value, "item") else value
-        out.append(record)
-    return out
-
-
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
@@ -123,7 +109,7 @@ def main() -> None:
         world, tracking_uri = prepare(args, scratch)
         os.environ["MLFLOW_TRACKING_URI"] = tracking_uri
         frame = feature_frame(world)
-        payload = records(frame)
+        payload = score_records(frame)
         batch = payload[:1000]
         if len(batch) < 1000:
             raise SystemExit(f"the world has {len(batch)} accounts; use --accounts 1000 or more")

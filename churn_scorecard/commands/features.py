@@ -9,19 +9,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from churn_scorecard.commands.arguments import SourceArgument
 from churn_scorecard.console import console, progress_callback
 
 FORMATS = (".parquet", ".csv")
 
 
 def features(
-    source: Annotated[
-        Path,
-        typer.Argument(
-            help="Data directory with one Parquet or CSV file per contract table, or a DuckDB database file.",
-            show_default=False,
-        ),
-    ],
+    source: SourceArgument,
     as_of: Annotated[
         datetime,
         typer.Option(

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from churn_scorecard.commands.arguments import SourceArgument
 from churn_scorecard.console import console, progress_callback
 
 if TYPE_CHECKING:
@@ -18,13 +19,7 @@ if TYPE_CHECKING:
 
 
 def score(
-    source: Annotated[
-        Path,
-        typer.Argument(
-            help="Data directory with one Parquet or CSV file per contract table, or a DuckDB database file.",
-            show_default=False,
-        ),
-    ],
+    source: SourceArgument,
     as_of: Annotated[
         datetime | None,
         typer.Option(

@@ -20,7 +20,7 @@ def serve(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="Data directory or DuckDB file; enables /score_accounts and /explain by id."
+            help="Data directory, DuckDB file or postgresql:// URL; enables /score_accounts and /explain by id."
         ),
     ] = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -72,11 +72,11 @@ def serve(
     from serving.api.settings import ServiceSettings
     from training.config import TrainingConfig, resolve_tracking_uri
 
-    if data is not None and not data.exists():
+    if data is not None and not str(data).startswith("postgresql:") and not data.exists():
         from serving.api.errors import ServiceConfigError
 
         raise ServiceConfigError(
-            f"--data {data} does not exist; point it at a data directory or DuckDB file"
+            f"--data {data} does not exist; point it at a data directory, DuckDB file or postgresql:// URL"
         )
     settings = ServiceSettings(
         data=data.resolve() if data else None,

@@ -24,7 +24,7 @@ def train(
     data_dir: Annotated[
         Path | None,
         typer.Argument(
-            help="Data directory (or DuckDB file) with accounts, renewals and the other contract tables. "
+            help="Data directory, DuckDB file or postgresql:// URL with accounts, renewals and the other contract tables. "
             "Leave out when training from --table."
         ),
     ] = None,

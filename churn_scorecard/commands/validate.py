@@ -11,6 +11,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from churn_scorecard.commands.arguments import SourceArgument
 from churn_scorecard.console import console, progress_callback
 
 if TYPE_CHECKING:
@@ -18,13 +19,7 @@ if TYPE_CHECKING:
 
 
 def validate(
-    source: Annotated[
-        Path,
-        typer.Argument(
-            help="Data directory of <table>.parquet / <table>.csv files, or a DuckDB database file.",
-            show_default=False,
-        ),
-    ],
+    source: SourceArgument,
     out: Annotated[
         Path,
         typer.Option(

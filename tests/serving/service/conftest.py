@@ -15,6 +15,7 @@ import httpx
 import pandas as pd
 import pytest
 
+from serving.api.records import score_records
 from serving.api.run import RunningServer, start_server
 
 API_KEY = "test-key-5c1f0e2a9b7d"
@@ -75,15 +76,4 @@ def feature_records(scored_world) -> list[dict]:
     with load_dataset(scored_world.world) as dataset:
         source = FeatureSource.from_dataset(dataset)
         frame = build_features(source, points, available_features(source, CHURN_V1.features))
-    records = []
-    for row in frame.to_dict("records"):
-        record = {name: None for name in CHURN_V1.features}
-        for key, value in row.items():
-            if key == "as_of":
-                record[key] = pd.Timestamp(value).isoformat()
-            elif value is None or (not isinstance(value, str) and pd.isna(value)):
-                record[key] = None
-            else:
-                record[key] = value.item() if hasattr(value, "item") else value
-        records.append(record)
-    return records
+    return score_records(frame, CHURN_V1.features)

@@ -103,7 +103,7 @@ class Playbook(StrictModel):
             if play.bands is not None and band not in play.bands:
                 continue
             if not play.drivers:
-                reason = f"the account is in band {band}"
+                reason = f"the account is in the {band.replace('_', ' ')} band"
             else:
                 wanted = set(play.drivers)
                 match = next(

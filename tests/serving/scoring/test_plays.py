@@ -32,6 +32,7 @@ def test_plays_match_a_top_driver_by_dimension_or_feature_and_the_band():
     names = [p.name for p in plays]
     assert names == ["Adoption workshop", "Finance follow-up", "Executive sponsor call"]
     assert plays[0].reason == "Active users fell 42%" and plays[0].owner_role
+    assert plays[2].reason == "the account is in the at risk band"  # band plays read as text
     assert [
         p.name for p in playbook.recommend("healthy", [_driver("tickets_count_30d", "support")])
     ] == []

@@ -69,6 +69,10 @@ def _as_dict(explanation: object) -> dict[str, Any] | None:
     return dict(explanation)  # type: ignore[call-overload]
 
 
+CONTEXT_SHOWN = 3
+"""Contract facts (tenure, renewal timing, size) shown beside the drivers, largest effect first."""
+
+
 def _sentences(
     row: Mapping[str, Any], columns: Iterable[str], explained: list[dict[str, Any]]
 ) -> list[View]:
@@ -218,6 +222,10 @@ def scorecard(
         protective=_sentences(
             row, ("protective_1", "protective_2"), list(explained.get("protective") or [])
         ),
+        context=[
+            View(sentence=str(item.get("sentence", "")), points=fmt.points(item.get("points")))
+            for item in list(explained.get("context") or [])[:CONTEXT_SHOWN]
+        ],
         plays=_plays(row, explained),
         model_name=fmt.text(_row_value(row, "model_name")),
         model_version=fmt.text(_row_value(row, "model_version")),

@@ -101,3 +101,18 @@ def test_cli_report_of_a_missing_scores_file_says_run_churn_score(tmp_path: Path
     )
     assert isinstance(result.exception, ScoresFileError)
     assert "none.csv does not exist; run `churn score` first" in str(result.exception)
+
+
+def test_scorecards_list_the_contract_context_of_the_stored_explanation(
+    scored_world, report_dir: Path, report_scores: pd.DataFrame
+) -> None:
+    import json
+
+    account = str(report_scores["account_id"].iloc[0])
+    with open_history(scored_world.history_url) as store:
+        stored = store.account_history(account).iloc[-1]
+    context = json.loads(stored["explanation"])["context"]
+    assert context, "the shared model gives every account some contract context"
+    html = (report_dir / "accounts" / scorecard_filename(account)).read_text()
+    assert 'id="context"' in html
+    assert escape(context[0]["sentence"], quote=False) in html

@@ -64,13 +64,13 @@ def score(
     Uses the model's tracking store from $MLFLOW_TRACKING_URI (default sqlite:///models/mlflow.db).
     See docs/scoring.md for the score columns, explanations, plays, alerts and drift.
     """
+    import mlflow
+
     from serving.scoring import score_source
+    from training.config import TrainingConfig, resolve_tracking_uri
 
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    if not os.environ.get("MLFLOW_TRACKING_URI"):
-        import mlflow
-
-        mlflow.set_tracking_uri(f"sqlite:///{Path.cwd() / 'models' / 'mlflow.db'}")
+    mlflow.set_tracking_uri(resolve_tracking_uri(TrainingConfig()))
     with progress_callback() as progress:
         run = score_source(
             source,

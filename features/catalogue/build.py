@@ -24,7 +24,7 @@ Two ways to line rows up with points give the same result:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -114,21 +114,36 @@ def compile_features(
     wanted = [f for f in features if _available(f.name, columns)]
     needed = _closure([f.name for f in wanted], columns)
     joined, selected = points, {key: points[key] for key in KEYS}
-    for spec in TABLE_SPECS.values():
-        items = [i for i in needed if _table_of(i) == spec.table]
-        if items:
+    for table_spec in TABLE_SPECS.values():
+        items = [i for i in needed if _table_of(i) == table_spec.table]
+        for spec, group in _by_horizon(table_spec, items):
             table = _within_span(spec, tables[spec.table], span)
-            agg = _aggregate(spec, table, columns[spec.table], points, items, config, strategy)
+            agg = _aggregate(spec, table, columns[spec.table], points, group, config, strategy)
             joined = joined.left_join(
                 agg, [points.account_id == agg.account_id, points.as_of == agg.as_of]
             )
-            selected.update({i.name: _filled(i, agg[i.name]) for i in items})
+            selected.update({i.name: _filled(i, agg[i.name]) for i in group})
     out = joined.select(**selected)
     derived = [i for i in needed if isinstance(i, Feature) and i.is_derived]
     for layer in _layers(derived):
         values = Values(out, set(out.columns))
         out = out.mutate(**{f.name: _filled(f, f.derive(values)) for f in layer})
     return out.select(*KEYS, *(_typed(out, f) for f in wanted)).order_by(list(KEYS))
+
+
+def _by_horizon(
+    spec: TableSpec, items: list[Feature | Helper]
+) -> list[tuple[TableSpec, list[Feature | Helper]]]:
+    """``items`` grouped by how far back they read: the table's horizon, or a feature's own.
+
+    Each group is one aggregate query over the rows its horizon holds, so the many
+    features of the table's horizon never read the rows that only a long window needs.
+    """
+    groups: dict[int | None, list[Feature | Helper]] = {}
+    for item in items:
+        horizon = getattr(item, "horizon_days", None) or spec.horizon_days
+        groups.setdefault(horizon, []).append(item)
+    return [(replace(spec, horizon_days=horizon), group) for horizon, group in groups.items()]
 
 
 def _select(features: Iterable[str] | None) -> list[Feature]:

@@ -44,7 +44,9 @@ CATALOGUE: dict[str, Feature] = _by_name(
 )
 """Every feature, in catalogue order (by source, then as declared)."""
 
-HELPERS: dict[str, Helper] = _by_name(support.HELPERS + billing.HELPERS + account.HELPERS)
+HELPERS: dict[str, Helper] = _by_name(
+    usage.HELPERS + support.HELPERS + billing.HELPERS + account.HELPERS
+)
 """Intermediate aggregates derived features read; never in the output."""
 
 

@@ -106,6 +106,7 @@ class Helper:
     table: str
     aggregate: Aggregate
     columns: tuple[str, ...] = ()
+    horizon_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,10 @@ class Feature:
     name the values of a level, or of a score when its template says ``{label}``.
     ``columns`` lists the optional contract columns of ``table`` the feature reads;
     ``inputs`` the features and helpers a derived feature needs, ``optional_inputs``
-    those it uses only when present.
+    those it uses only when present. ``horizon_days`` reads further back than the
+    table's horizon (see :class:`TableSpec`); features of a table that share a horizon
+    are computed together, so a few long-window features do not make every aggregate
+    of the table read their rows.
     """
 
     name: str
@@ -141,6 +145,7 @@ class Feature:
     derive: Derive | None = None
     inputs: tuple[str, ...] = ()
     optional_inputs: tuple[str, ...] = ()
+    horizon_days: int | None = None
 
     @property
     def is_derived(self) -> bool:

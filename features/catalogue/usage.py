@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from features.catalogue.rows import count_distinct_small, pct_change, ratio, whole_days
-from features.catalogue.spec import DAY, Empty, Feature, Risk, Source, TableSpec, Unit, recency
+from features.catalogue.spec import (
+    DAY,
+    Derive,
+    Empty,
+    Feature,
+    Helper,
+    Risk,
+    Source,
+    TableSpec,
+    Unit,
+    recency,
+)
 
 HORIZON_DAYS = 90
+YEAR_DAYS = 365
+"""The account's own year of usage, the baseline its recent usage is compared with.
+
+Only the few features that compare with it read a year of rows (``horizon_days``); the
+other usage features read the last 90 days.
+"""
 
 TABLE = TableSpec(
     table="usage_events",
@@ -53,7 +70,7 @@ def _key_event_rows_share(days: int) -> Feature:
     )
 
 
-def _quantity_per_row(days: int) -> Feature:
+def _quantity_per_row(days: int, horizon_days: int | None = None) -> Feature:
     return Feature(
         name=f"quantity_per_usage_row_{days}d",
         description=f"Product events (summed quantity) per usage row in the last {days} days: "
@@ -66,6 +83,7 @@ def _quantity_per_row(days: int) -> Feature:
         template_zero=f"No usage records in the last {days} days",
         table=TABLE.table,
         aggregate=lambda r: ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
+        horizon_days=horizon_days,
     )
 
 
@@ -100,6 +118,30 @@ def _key_events_share(days: int) -> Feature:
         ),
         inputs=(f"key_events_count_{days}d", f"events_count_{days}d"),
     )
+
+
+def _year_avg_pct_change(recent: str, year: str, days: int) -> Derive:
+    """``100 x ((1 + recent) / (1 + year x days / 365) - 1)``: recent against the year's average."""
+    # year x days / 365 (not x (days / 365)): Spark reads a fractional literal as a
+    # decimal and would round the product to its scale
+    return lambda v: 100.0 * (
+        (1.0 + getattr(v, recent)) / (1.0 + getattr(v, year) * days / YEAR_DAYS) - 1.0
+    )
+
+
+HELPERS = (
+    Helper(
+        name="_usage_rows_30d",
+        table=TABLE.table,
+        aggregate=lambda r: r.count(r.within(30)),
+    ),
+    Helper(
+        name="_usage_rows_365d",
+        table=TABLE.table,
+        aggregate=lambda r: r.count(),
+        horizon_days=YEAR_DAYS,
+    ),
+)
 
 
 FEATURES = (
@@ -237,6 +279,49 @@ FEATURES = (
     _key_event_rows_share(90),
     _quantity_per_row(30),
     _quantity_per_row(90),
+    Feature(
+        name="usage_rows_vs_365d_avg_pct_change_30d",
+        description="Usage records (rows, not summed quantity) in the last 30 days against the "
+        "account's own average 30 days of the last 365, in percent: 100 x ((1 + last 30) / "
+        "(1 + last 365 x 30 / 365) - 1). How often the account uses the product now, "
+        "measured against its own year.",
+        source=Source.USAGE,
+        window="30d vs 365d average",
+        unit=Unit.PERCENT,
+        risk=Risk.LOWER,
+        template="Usage records {change} against the account's own monthly average of the last year",
+        derive=_year_avg_pct_change("_usage_rows_30d", "_usage_rows_365d", 30),
+        inputs=("_usage_rows_30d", "_usage_rows_365d"),
+    ),
+    Feature(
+        name="key_event_rows_share_365d",
+        description="Share of the last 365 days' usage rows that are key-feature events (0 "
+        "without usage): the account's usual depth of use.",
+        source=Source.USAGE,
+        window="365d",
+        unit=Unit.RATIO,
+        risk=Risk.LOWER,
+        template="{value} of usage records in the last year were key-feature use",
+        template_zero="No usage record in the last year was key-feature use",
+        table=TABLE.table,
+        aggregate=lambda r: ratio(r.count(r.key), r.count()),
+        horizon_days=YEAR_DAYS,
+    ),
+    _quantity_per_row(365, horizon_days=YEAR_DAYS),
+    Feature(
+        name="quantity_per_usage_row_vs_365d_pct_change_30d",
+        description="Product events per usage row in the last 30 days against the same over "
+        "the last 365 days, in percent (base floored at 1): whether each use amounts to more "
+        "or less than the account's own norm.",
+        source=Source.USAGE,
+        window="30d vs 365d",
+        unit=Unit.PERCENT,
+        risk=Risk.LOWER,
+        template="Product events per usage record {change} against the account's own year "
+        "({quantity_per_usage_row_365d} -> {quantity_per_usage_row_30d})",
+        derive=lambda v: pct_change(v.quantity_per_usage_row_30d, v.quantity_per_usage_row_365d),
+        inputs=("quantity_per_usage_row_30d", "quantity_per_usage_row_365d"),
+    ),
     Feature(
         name="seat_utilisation_30d",
         description="Active users in the last 30 days per licensed seat at as_of; missing without a seat count.",

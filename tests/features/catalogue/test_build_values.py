@@ -63,7 +63,21 @@ USAGE = [
         "event": "login",
         "user_id": "u5",
         "quantity": 100,
-    },  # 91 d: out
+    },  # 91 d: out of 90 days, in the year
+    {
+        "account_id": "A1",
+        "timestamp": "2024-07-01",
+        "event": "report_run",
+        "user_id": "u9",
+        "quantity": 7,
+    },  # 365 d: the year's first moment, key
+    {
+        "account_id": "A1",
+        "timestamp": "2024-06-30 23:59",
+        "event": "report_run",
+        "user_id": "u9",
+        "quantity": 1000,
+    },  # over a year: out of every window
     {
         "account_id": "A1",
         "timestamp": "2025-07-01",
@@ -365,6 +379,11 @@ def test_usage_features_count_windows_users_and_recency(built):
             "quantity_per_usage_row_30d": 11 / 4,
             "quantity_per_usage_row_90d": 17 / 7,
             "events_vs_90d_avg_pct_change_30d": 100 * (12 / (1 + 17 / 3) - 1),
+            # the year adds the 91-day row and the row of exactly 365 days: 9 rows, 3 key, 124
+            "key_event_rows_share_365d": 3 / 9,
+            "quantity_per_usage_row_365d": 124 / 9,
+            "usage_rows_vs_365d_avg_pct_change_30d": 100 * ((1 + 4) / (1 + 9 * 30 / 365) - 1),
+            "quantity_per_usage_row_vs_365d_pct_change_30d": 100 * (11 / 4 - 124 / 9) / (124 / 9),
             "seat_utilisation_30d": 0.3,
             "days_since_last_activity": 0,
             "days_since_key_feature_use": 6,

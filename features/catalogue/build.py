@@ -118,7 +118,9 @@ def compile_features(
         items = [i for i in needed if _table_of(i) == table_spec.table]
         for spec, group in _by_horizon(table_spec, items):
             table = _within_span(spec, tables[spec.table], span)
-            agg = _aggregate(spec, table, columns[spec.table], points, group, config, strategy)
+            agg = _aggregate(
+                spec, table, columns[spec.table], points, group, config, strategy, span
+            )
             joined = joined.left_join(
                 agg, [points.account_id == agg.account_id, points.as_of == agg.as_of]
             )
@@ -235,8 +237,9 @@ def _aggregate(
     items: list[Feature | Helper],
     config: FeatureConfig,
     strategy: Literal["dates", "points"],
+    span: Span | None,
 ) -> ir.Table:
-    rows = _rows(spec, table, present, points, strategy)
+    rows = _rows(spec, table, present, points, strategy, span)
     rows = rows.mutate(**{name: fn(rows, config) for name, fn in spec.row_columns.items()})
     view = Rows(rows, config)
     return rows.group_by(list(KEYS)).aggregate(
@@ -250,8 +253,16 @@ def _rows(
     present: frozenset[str],
     points: ir.Table,
     strategy: Literal["dates", "points"],
+    span: Span | None = None,
 ) -> ir.Table:
-    """The rows of ``table`` next to each point (or date) they are known at, with ``age``."""
+    """The rows of ``table`` next to each point (or date) they are known at, with ``age``.
+
+    With a single as_of date the span bounds (see :func:`_within_span`) already keep
+    exactly the rows of its window, so the date is a constant on every row and nothing
+    is joined: engines then fold the window tests into comparisons with constants.
+    """
+    if strategy == "dates" and span is not None and span.first == span.last:
+        return _known(spec, table.mutate(as_of=ibis.literal(span.last, "timestamp")), present)
     anchors = points.select("as_of").distinct() if strategy == "dates" else points
     predicates = []
     if spec.time_bound and spec.horizon_days is not None:
@@ -266,7 +277,11 @@ def _rows(
     if spec.time_bound:
         predicates.append(table[spec.time] < anchors.as_of)
     joined = table.join(anchors, predicates) if predicates else table.cross_join(anchors)
-    rows = joined.select(*table.columns, "as_of")
+    return _known(spec, joined.select(*table.columns, "as_of"), present)
+
+
+def _known(spec: TableSpec, rows: ir.Table, present: frozenset[str]) -> ir.Table:
+    """``rows`` (with their ``as_of``) less those recorded after it, plus their ``age``."""
     if spec.known_from_recorded_at and "recorded_at" in present:
         rows = rows.filter(rows.recorded_at.fill_null(rows[spec.time]) < rows.as_of)
     if spec.time is not None:

@@ -71,6 +71,8 @@ def _key_event_rows_share(days: int) -> Feature:
 
 
 def _quantity_per_row(days: int, horizon_days: int | None = None) -> Feature:
+    # over a whole horizon every joined row is in the window: no per-row window test
+    whole = days == horizon_days
     return Feature(
         name=f"quantity_per_usage_row_{days}d",
         description=f"Product events (summed quantity) per usage row in the last {days} days: "
@@ -82,7 +84,9 @@ def _quantity_per_row(days: int, horizon_days: int | None = None) -> Feature:
         template=f"Usage records in the last {days} days averaged {{value:product event}} each",
         template_zero=f"No usage records in the last {days} days",
         table=TABLE.table,
-        aggregate=lambda r: ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
+        aggregate=lambda r: ratio(r.qty.sum(), r.count())
+        if whole
+        else ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
         horizon_days=horizon_days,
     )
 

@@ -544,3 +544,12 @@ def test_build_strategies_give_equal_frames(make_source_module):
     by_dates = build_features(source, points, strategy="dates")
     by_points = build_features(source, points, strategy="points")
     pd.testing.assert_frame_equal(by_dates, by_points)
+
+
+@pytest.mark.parametrize("as_of", ["2025-05-17 12:30", AS_OF])
+def test_single_date_build_without_a_join_equals_the_joined_builds(make_source_module, as_of):
+    source = make_source_module(WORLD)
+    points = pd.DataFrame({"account_id": ["A1", "A2", "A3", "A4"], "as_of": as_of})
+    single = build_features(source, points, strategy="dates")  # one date: no join
+    by_points = build_features(source, points, strategy="points")
+    pd.testing.assert_frame_equal(single, by_points)

@@ -39,7 +39,10 @@ def test_render_portfolio_escapes_owners_everywhere_they_appear(report_scores) -
 def test_render_portfolio_ranks_accounts_by_arr_at_risk(report_scores) -> None:
     html = render_portfolio(report_scores.sample(frac=1, random_state=3))
     order = re.findall(r'<tr data-account="([^"]+)"', html)
-    expected = report_scores.sort_values("arr_at_risk", ascending=False)["account_id"]
+    # ties (equal ARR at risk) go to the lower health, then the lower account id
+    expected = report_scores.sort_values(
+        ["arr_at_risk", "health", "account_id"], ascending=[False, True, True]
+    )["account_id"]
     assert order == expected.astype(str).tolist()
 
 

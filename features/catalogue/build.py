@@ -3,7 +3,9 @@
 For each contract table present, its rows are joined to the points they are known at
 (by event time, at most the table's horizon before ``as_of``, and, when ``recorded_at``
 is set, recorded before ``as_of``) and reduced by one ``GROUP BY account_id, as_of``
-holding every aggregate feature of that table. The per-table results are left-joined
+holding every aggregate feature of that table that reads the same horizon (a few
+features read further back than their table, see ``Feature.horizon_days``, and get a
+``GROUP BY`` of their own). The per-table results are left-joined
 onto the points; counts become 0 and recency its cap where nothing was found; derived
 features are computed last from the others. The whole thing is one Ibis expression,
 compiled to DuckDB or Spark SQL.
@@ -18,7 +20,8 @@ Two ways to line rows up with points give the same result:
   an equality on account and time bucket plus the exact range. Best when points have
   many distinct dates (e.g. fixed lead times before each renewal).
 
-``auto`` picks ``dates`` up to :data:`DATES_STRATEGY_MAX` distinct dates.
+``auto`` picks ``dates`` up to :data:`DATES_STRATEGY_MAX` distinct dates. With ``dates``
+and a single date nothing is joined at all: the date is a constant on every row.
 """
 
 from __future__ import annotations
@@ -143,7 +146,7 @@ def _by_horizon(
     """
     groups: dict[int | None, list[Feature | Helper]] = {}
     for item in items:
-        horizon = getattr(item, "horizon_days", None) or spec.horizon_days
+        horizon = item.horizon_days or spec.horizon_days
         groups.setdefault(horizon, []).append(item)
     return [(replace(spec, horizon_days=horizon), group) for horizon, group in groups.items()]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ibis
+
 from features.catalogue.rows import count_distinct_small, pct_change, ratio, whole_days
 from features.catalogue.spec import (
     DAY,
@@ -34,6 +36,11 @@ TABLE = TableSpec(
         "key_index": lambda t, config: t.event.cases(
             *((e, i) for i, e in enumerate(config.key_events)), else_=0
         ),
+        # the mean quantity of the row's event over the point's rows of the aggregate's
+        # horizon (a year for the features that read it): the account's own norm per feature
+        "event_norm": lambda t, config: t.quantity.fill_null(1.0)
+        .mean()
+        .over(ibis.window(group_by=[t.account_id, t.as_of, t.event])),
     },
 )
 
@@ -88,6 +95,35 @@ def _quantity_per_row(days: int, horizon_days: int | None = None) -> Feature:
         if whole
         else ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
         horizon_days=horizon_days,
+    )
+
+
+def _intensity_vs_year(days: int) -> Feature:
+    return Feature(
+        name=f"usage_intensity_vs_365d_pct_change_{days}d",
+        description=f"Product events (summed quantity) of the last {days} days' usage rows "
+        "against what rows of the same events averaged over the account's last 365 days, in "
+        "percent: 100 x (sum of quantity / sum of the yearly mean quantity of each row's "
+        "event - 1). How much each use amounts to now against the account's own norm for "
+        "the features it uses, so a shift between light and heavy features does not weigh "
+        "in. Missing without usage in the window.",
+        source=Source.USAGE,
+        window=f"{days}d vs 365d",
+        unit=Unit.PERCENT,
+        risk=Risk.LOWER,
+        template=f"Work per use of each feature {{change}} in the last {days} days against "
+        "the account's own yearly norm",
+        template_empty=f"No usage in the last {days} days to compare with the account's yearly norm",
+        empty=Empty.MISSING,
+        table=TABLE.table,
+        aggregate=lambda r: 100.0
+        * (
+            ratio(
+                r.total(r.qty, r.within(days)), r.total(r.event_norm, r.within(days)), empty=None
+            )
+            - 1.0
+        ),
+        horizon_days=YEAR_DAYS,
     )
 
 
@@ -326,6 +362,8 @@ FEATURES = (
         derive=lambda v: pct_change(v.quantity_per_usage_row_30d, v.quantity_per_usage_row_365d),
         inputs=("quantity_per_usage_row_30d", "quantity_per_usage_row_365d"),
     ),
+    _intensity_vs_year(30),
+    _intensity_vs_year(90),
     Feature(
         name="seat_utilisation_30d",
         description="Active users in the last 30 days per licensed seat at as_of; missing without a seat count.",

@@ -384,6 +384,11 @@ def test_usage_features_count_windows_users_and_recency(built):
             "quantity_per_usage_row_365d": 124 / 9,
             "usage_rows_vs_365d_avg_pct_change_30d": 100 * ((1 + 4) / (1 + 9 * 30 / 365) - 1),
             "quantity_per_usage_row_vs_365d_pct_change_30d": 100 * (11 / 4 - 124 / 9) / (124 / 9),
+            # each row against its event's mean over the year: login 108 / 5 rows = 21.6,
+            # report_run (3 + 7) / 2 = 5, api_call 5, search 1
+            "usage_intensity_vs_365d_pct_change_30d": 100 * (11 / (21.6 + 5 + 5 + 21.6) - 1),
+            "usage_intensity_vs_365d_pct_change_90d": 100
+            * (17 / (21.6 + 5 + 5 + 21.6 + 1 + 21.6 + 21.6) - 1),
             "seat_utilisation_30d": 0.3,
             "days_since_last_activity": 0,
             "days_since_key_feature_use": 6,
@@ -508,6 +513,7 @@ def test_build_account_without_rows_gets_zeros_and_never_values(built):
             "active_users_30d": 0,
             "events_pct_change_30d": 0.0,
             "events_per_active_user_30d": 0.0,
+            "usage_intensity_vs_365d_pct_change_30d": None,
             "days_since_last_activity": 90,
             "open_tickets_count": 0,
             "median_resolution_hours_90d": None,

@@ -41,7 +41,7 @@ from features.catalogue.errors import PointsError
 from features.catalogue.points import normalise_points
 from features.catalogue.registry import CATALOGUE, HELPERS, TABLE_SPECS, get_feature
 from features.catalogue.rows import Rows, Values
-from features.catalogue.spec import DAY, Empty, Feature, Helper, TableSpec, Unit
+from features.catalogue.spec import DAY, Empty, Feature, Helper, PerValue, TableSpec, Unit
 
 Strategy = Literal["auto", "dates", "points"]
 
@@ -119,10 +119,10 @@ def compile_features(
     joined, selected = points, {key: points[key] for key in KEYS}
     for table_spec in TABLE_SPECS.values():
         items = [i for i in needed if _table_of(i) == table_spec.table]
-        for spec, group in _by_horizon(table_spec, items):
+        for spec, per, group in _by_horizon(table_spec, items):
             table = _within_span(spec, tables[spec.table], span)
             agg = _aggregate(
-                spec, table, columns[spec.table], points, group, config, strategy, span
+                spec, table, columns[spec.table], points, group, per, config, strategy, span
             )
             joined = joined.left_join(
                 agg, [points.account_id == agg.account_id, points.as_of == agg.as_of]
@@ -138,17 +138,21 @@ def compile_features(
 
 def _by_horizon(
     spec: TableSpec, items: list[Feature | Helper]
-) -> list[tuple[TableSpec, list[Feature | Helper]]]:
-    """``items`` grouped by how far back they read: the table's horizon, or a feature's own.
+) -> list[tuple[TableSpec, PerValue | None, list[Feature | Helper]]]:
+    """``items`` grouped by how far back they read (the table's horizon, or a feature's
+    own) and by their two-step partials, if any.
 
     Each group is one aggregate query over the rows its horizon holds, so the many
     features of the table's horizon never read the rows that only a long window needs.
     """
-    groups: dict[int | None, list[Feature | Helper]] = {}
+    groups: dict[tuple[int | None, PerValue | None], list[Feature | Helper]] = {}
     for item in items:
         horizon = item.horizon_days or spec.horizon_days
-        groups.setdefault(horizon, []).append(item)
-    return [(replace(spec, horizon_days=horizon), group) for horizon, group in groups.items()]
+        groups.setdefault((horizon, item.per), []).append(item)
+    return [
+        (replace(spec, horizon_days=horizon), per, group)
+        for (horizon, per), group in groups.items()
+    ]
 
 
 def _select(features: Iterable[str] | None) -> list[Feature]:
@@ -238,12 +242,18 @@ def _aggregate(
     present: frozenset[str],
     points: ir.Table,
     items: list[Feature | Helper],
+    per: PerValue | None,
     config: FeatureConfig,
     strategy: Literal["dates", "points"],
     span: Span | None,
 ) -> ir.Table:
     rows = _rows(spec, table, present, points, strategy, span)
     rows = rows.mutate(**{name: fn(rows, config) for name, fn in spec.row_columns.items()})
+    if per is not None:  # first per point and value, then per point over those partials
+        view = Rows(rows, config)
+        rows = rows.group_by([*KEYS, per.column]).aggregate(
+            **{name: partial(view) for name, partial in per.partials.items()}
+        )
     view = Rows(rows, config)
     return rows.group_by(list(KEYS)).aggregate(
         **{item.name: item.aggregate(view) for item in items}

@@ -98,6 +98,20 @@ class TableSpec:
     row_columns: Mapping[str, RowColumn] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, eq=False)
+class PerValue:
+    """Aggregate in two steps: ``partials`` per point and value of ``column``, then per point.
+
+    For measures that first compare each value with itself, e.g. usage of each event
+    against the account's own norm for that event. The features' ``aggregate`` then sees
+    one row per (point, value) holding the partials, not the table's rows. Features that
+    share one ``PerValue`` (and a horizon) are computed from the same partial aggregate.
+    """
+
+    column: str
+    partials: Mapping[str, Aggregate]
+
+
 @dataclass(frozen=True)
 class Helper:
     """An intermediate aggregate that features derive from; never part of the output."""
@@ -107,6 +121,7 @@ class Helper:
     aggregate: Aggregate
     columns: tuple[str, ...] = ()
     horizon_days: int | None = None
+    per: PerValue | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +139,7 @@ class Feature:
     those it uses only when present. ``horizon_days`` reads further back than the
     table's horizon (see :class:`TableSpec`); features of a table that share a horizon
     are computed together, so a few long-window features do not make every aggregate
-    of the table read their rows.
+    of the table read their rows. ``per`` aggregates in two steps (see :class:`PerValue`).
     """
 
     name: str
@@ -146,6 +161,7 @@ class Feature:
     inputs: tuple[str, ...] = ()
     optional_inputs: tuple[str, ...] = ()
     horizon_days: int | None = None
+    per: PerValue | None = None
 
     @property
     def is_derived(self) -> bool:

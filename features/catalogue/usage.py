@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ibis
-
 from features.catalogue.rows import count_distinct_small, pct_change, ratio, whole_days
 from features.catalogue.spec import (
     DAY,
@@ -11,6 +9,7 @@ from features.catalogue.spec import (
     Empty,
     Feature,
     Helper,
+    PerValue,
     Risk,
     Source,
     TableSpec,
@@ -36,11 +35,6 @@ TABLE = TableSpec(
         "key_index": lambda t, config: t.event.cases(
             *((e, i) for i, e in enumerate(config.key_events)), else_=0
         ),
-        # the mean quantity of the row's event over the point's rows of the aggregate's
-        # horizon (a year for the features that read it): the account's own norm per feature
-        "event_norm": lambda t, config: t.quantity.fill_null(1.0)
-        .mean()
-        .over(ibis.window(group_by=[t.account_id, t.as_of, t.event])),
     },
 )
 
@@ -98,6 +92,20 @@ def _quantity_per_row(days: int, horizon_days: int | None = None) -> Feature:
     )
 
 
+INTENSITY_DAYS = (30, 90)
+
+BY_EVENT = PerValue(
+    column="event",
+    partials={
+        "year_rows": lambda r: r.count(),
+        "year_quantity": lambda r: r.qty.sum(),
+        **{f"rows_{d}d": (lambda r, d=d: r.count(r.within(d))) for d in INTENSITY_DAYS},
+        **{f"quantity_{d}d": (lambda r, d=d: r.total(r.qty, r.within(d))) for d in INTENSITY_DAYS},
+    },
+)
+"""Each event's rows and quantity per point over its year and the intensity windows."""
+
+
 def _intensity_vs_year(days: int) -> Feature:
     return Feature(
         name=f"usage_intensity_vs_365d_pct_change_{days}d",
@@ -116,14 +124,18 @@ def _intensity_vs_year(days: int) -> Feature:
         template_empty=f"No usage in the last {days} days to compare with the account's yearly norm",
         empty=Empty.MISSING,
         table=TABLE.table,
-        aggregate=lambda r: 100.0
+        # each event's rows in the window, at the event's mean quantity of the year
+        aggregate=lambda e: 100.0
         * (
             ratio(
-                r.total(r.qty, r.within(days)), r.total(r.event_norm, r.within(days)), empty=None
+                getattr(e, f"quantity_{days}d").sum(),
+                (getattr(e, f"rows_{days}d") * e.year_quantity / e.year_rows).sum(),
+                empty=None,
             )
             - 1.0
         ),
         horizon_days=YEAR_DAYS,
+        per=BY_EVENT,
     )
 
 
@@ -362,8 +374,7 @@ FEATURES = (
         derive=lambda v: pct_change(v.quantity_per_usage_row_30d, v.quantity_per_usage_row_365d),
         inputs=("quantity_per_usage_row_30d", "quantity_per_usage_row_365d"),
     ),
-    _intensity_vs_year(30),
-    _intensity_vs_year(90),
+    *(_intensity_vs_year(days) for days in INTENSITY_DAYS),
     Feature(
         name="seat_utilisation_30d",
         description="Active users in the last 30 days per licensed seat at as_of; missing without a seat count.",

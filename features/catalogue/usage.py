@@ -39,6 +39,22 @@ TABLE = TableSpec(
 )
 
 
+INTENSITY_DAYS = (30, 90)
+
+BY_EVENT = PerValue(
+    column="event",
+    partials={
+        "year_rows": lambda r: r.count(),
+        "year_key_rows": lambda r: r.count(r.key),
+        "year_quantity": lambda r: r.qty.sum(),
+        **{f"rows_{d}d": (lambda r, d=d: r.count(r.within(d))) for d in INTENSITY_DAYS},
+        **{f"quantity_{d}d": (lambda r, d=d: r.total(r.qty, r.within(d))) for d in INTENSITY_DAYS},
+    },
+)
+"""Each event's rows and quantity per point over the account's year (and the intensity
+windows): every feature that reads the year is computed from these, in one aggregate."""
+
+
 def _events(days: int) -> Feature:
     return Feature(
         name=f"events_count_{days}d",
@@ -71,9 +87,7 @@ def _key_event_rows_share(days: int) -> Feature:
     )
 
 
-def _quantity_per_row(days: int, horizon_days: int | None = None) -> Feature:
-    # over a whole horizon every joined row is in the window: no per-row window test
-    whole = days == horizon_days
+def _quantity_per_row(days: int) -> Feature:
     return Feature(
         name=f"quantity_per_usage_row_{days}d",
         description=f"Product events (summed quantity) per usage row in the last {days} days: "
@@ -85,25 +99,8 @@ def _quantity_per_row(days: int, horizon_days: int | None = None) -> Feature:
         template=f"Usage records in the last {days} days averaged {{value:product event}} each",
         template_zero=f"No usage records in the last {days} days",
         table=TABLE.table,
-        aggregate=lambda r: ratio(r.qty.sum(), r.count())
-        if whole
-        else ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
-        horizon_days=horizon_days,
+        aggregate=lambda r: ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
     )
-
-
-INTENSITY_DAYS = (30, 90)
-
-BY_EVENT = PerValue(
-    column="event",
-    partials={
-        "year_rows": lambda r: r.count(),
-        "year_quantity": lambda r: r.qty.sum(),
-        **{f"rows_{d}d": (lambda r, d=d: r.count(r.within(d))) for d in INTENSITY_DAYS},
-        **{f"quantity_{d}d": (lambda r, d=d: r.total(r.qty, r.within(d))) for d in INTENSITY_DAYS},
-    },
-)
-"""Each event's rows and quantity per point over its year and the intensity windows."""
 
 
 def _intensity_vs_year(days: int) -> Feature:
@@ -190,8 +187,9 @@ HELPERS = (
     Helper(
         name="_usage_rows_365d",
         table=TABLE.table,
-        aggregate=lambda r: r.count(),
+        aggregate=lambda e: e.year_rows.sum(),
         horizon_days=YEAR_DAYS,
+        per=BY_EVENT,
     ),
 )
 
@@ -356,10 +354,25 @@ FEATURES = (
         template="{value} of usage records in the last year were key-feature use",
         template_zero="No usage record in the last year was key-feature use",
         table=TABLE.table,
-        aggregate=lambda r: ratio(r.count(r.key), r.count()),
+        aggregate=lambda e: ratio(e.year_key_rows.sum(), e.year_rows.sum()),
         horizon_days=YEAR_DAYS,
+        per=BY_EVENT,
     ),
-    _quantity_per_row(365, horizon_days=YEAR_DAYS),
+    Feature(
+        name="quantity_per_usage_row_365d",
+        description="Product events (summed quantity) per usage row in the last 365 days: how "
+        "much each recorded use amounts to, the account's own scale of use (0 without usage).",
+        source=Source.USAGE,
+        window="365d",
+        unit=Unit.RATE,
+        risk=Risk.LOWER,
+        template="Usage records in the last 365 days averaged {value:product event} each",
+        template_zero="No usage records in the last 365 days",
+        table=TABLE.table,
+        aggregate=lambda e: ratio(e.year_quantity.sum(), e.year_rows.sum()),
+        horizon_days=YEAR_DAYS,
+        per=BY_EVENT,
+    ),
     Feature(
         name="quantity_per_usage_row_vs_365d_pct_change_30d",
         description="Product events per usage row in the last 30 days against the same over "

@@ -120,3 +120,25 @@ def test_feature_set_version_changes_with_definitions_and_config(monkeypatch):
 def test_get_feature_unknown_name_suggests_close_ones():
     with pytest.raises(UnknownFeatureError, match="did you mean events_count_30d"):
         get_feature("event_count_30d")
+
+
+def test_year_usage_features_share_one_per_event_aggregate():
+    from features.catalogue.build import _by_horizon, _item
+    from features.catalogue.usage import BY_EVENT, TABLE, YEAR_DAYS
+
+    year = [
+        "_usage_rows_365d",
+        "key_event_rows_share_365d",
+        "quantity_per_usage_row_365d",
+        "usage_intensity_vs_365d_pct_change_30d",
+        "usage_intensity_vs_365d_pct_change_90d",
+    ]
+    items = [_item(name) for name in ["events_count_30d", "active_users_30d", *year]]
+    groups = {
+        (spec.horizon_days, per): [item.name for item in group]
+        for spec, per, group in _by_horizon(TABLE, items)
+    }
+    assert groups == {
+        (TABLE.horizon_days, None): ["events_count_30d", "active_users_30d"],
+        (YEAR_DAYS, BY_EVENT): year,
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from features.catalogue.rows import count_distinct_small, pct_change, ratio, whole_days
 from features.catalogue.spec import (
     DAY,
+    Aggregate,
     Derive,
     Empty,
     Feature,
@@ -87,7 +88,8 @@ def _key_event_rows_share(days: int) -> Feature:
     )
 
 
-def _quantity_per_row(days: int) -> Feature:
+def _quantity_per_row(days: int, year: Aggregate | None = None) -> Feature:
+    """Quantity per usage row over ``days``; ``year`` reads it from the per-event partials."""
     return Feature(
         name=f"quantity_per_usage_row_{days}d",
         description=f"Product events (summed quantity) per usage row in the last {days} days: "
@@ -99,7 +101,10 @@ def _quantity_per_row(days: int) -> Feature:
         template=f"Usage records in the last {days} days averaged {{value:product event}} each",
         template_zero=f"No usage records in the last {days} days",
         table=TABLE.table,
-        aggregate=lambda r: ratio(r.total(r.qty, r.within(days)), r.count(r.within(days))),
+        aggregate=year
+        or (lambda r: ratio(r.total(r.qty, r.within(days)), r.count(r.within(days)))),
+        horizon_days=YEAR_DAYS if year else None,
+        per=BY_EVENT if year else None,
     )
 
 
@@ -358,21 +363,7 @@ FEATURES = (
         horizon_days=YEAR_DAYS,
         per=BY_EVENT,
     ),
-    Feature(
-        name="quantity_per_usage_row_365d",
-        description="Product events (summed quantity) per usage row in the last 365 days: how "
-        "much each recorded use amounts to, the account's own scale of use (0 without usage).",
-        source=Source.USAGE,
-        window="365d",
-        unit=Unit.RATE,
-        risk=Risk.LOWER,
-        template="Usage records in the last 365 days averaged {value:product event} each",
-        template_zero="No usage records in the last 365 days",
-        table=TABLE.table,
-        aggregate=lambda e: ratio(e.year_quantity.sum(), e.year_rows.sum()),
-        horizon_days=YEAR_DAYS,
-        per=BY_EVENT,
-    ),
+    _quantity_per_row(365, year=lambda e: ratio(e.year_quantity.sum(), e.year_rows.sum())),
     Feature(
         name="quantity_per_usage_row_vs_365d_pct_change_30d",
         description="Product events per usage row in the last 30 days against the same over "

@@ -96,13 +96,13 @@ def main() -> None:
         items = [i for i in needed if generated._table_of(i) == table]
         spec, items = next(
             (spec, group)
-            for spec, group in generated._by_horizon(TABLE_SPECS[table], items)
-            if spec.horizon_days == TABLE_SPECS[table].horizon_days
+            for spec, per, group in generated._by_horizon(TABLE_SPECS[table], items)
+            if spec.horizon_days == TABLE_SPECS[table].horizon_days and per is None
         )
         rows = generated._within_span(spec, features_source.table(table), span)
         columns = features_source.columns[table]
         return generated._aggregate(
-            spec, rows, columns, point_table, items, FeatureConfig(), "dates", span
+            spec, rows, columns, point_table, items, None, FeatureConfig(), "dates", span
         )
 
     def sql(database, text: str):

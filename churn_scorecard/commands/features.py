@@ -37,7 +37,8 @@ def features(
     """Build the features of every account active at AS_OF from the tables in SOURCE.
 
     Validates SOURCE like churn validate, then computes every feature of the set whose
-    tables are present (see docs/features.md) and writes them to OUT.
+    tables are present (see docs/features.md) and writes them to OUT. Usage norms that
+    --config does not set (event_quantity_norms) are fitted from the usage before AS_OF.
     """
     from churn_scorecard.config import load_config
     from features.catalogue import (
@@ -49,6 +50,7 @@ def features(
         feature_table,
         get_feature_set,
     )
+    from features.catalogue.norms import with_fitted_norms
     from features.data import load_dataset
 
     if out.suffix.lower() not in FORMATS:
@@ -61,6 +63,7 @@ def features(
         dataset = load_dataset(source, progress=progress)
     with dataset:
         features_source = FeatureSource.from_dataset(dataset)
+        settings = with_fitted_norms(settings, features_source, as_of)
         points = active_accounts(features_source, as_of)
         built = available_features(features_source, chosen.features)
         with console.status(f"Building {len(built)} features for {len(points):,} accounts..."):

@@ -20,6 +20,23 @@ class FeatureConfig(StrictModel):
         description="Usage events that count as adoption of a key feature (values of usage_events.event).",
     )
 
+    event_quantity_norms: dict[str, float] = Field(
+        default_factory=dict,
+        description="Typical quantity per usage row of each event across all accounts, the norm "
+        "the usage_intensity_vs_typical features compare with. churn train fits it from the usage "
+        "before the first observation point and the model carries it to scoring (see "
+        "features.catalogue.norms); events without a norm are left out of those features, and "
+        "without any norm they are missing.",
+    )
+
+    @field_validator("event_quantity_norms")
+    @classmethod
+    def _positive_norms(cls, norms: dict[str, float]) -> dict[str, float]:
+        bad = {event: value for event, value in norms.items() if not value > 0}
+        if bad:
+            raise ValueError(f"event quantity norms must be above 0; got {bad}")
+        return dict(sorted(norms.items()))
+
     @field_validator("key_events")
     @classmethod
     def _distinct_names(cls, events: tuple[str, ...]) -> tuple[str, ...]:

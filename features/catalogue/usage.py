@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from features.catalogue.rows import count_distinct_small, pct_change, ratio, whole_days
+import ibis
+import ibis.expr.types as ir
+
+from features.catalogue.rows import Rows, count_distinct_small, pct_change, ratio, whole_days
 from features.catalogue.spec import (
     DAY,
     Aggregate,
@@ -132,6 +135,48 @@ def _intensity_vs_year(days: int) -> Feature:
             ratio(
                 getattr(e, f"quantity_{days}d").sum(),
                 (getattr(e, f"rows_{days}d") * e.year_quantity / e.year_rows).sum(),
+                empty=None,
+            )
+            - 1.0
+        ),
+        horizon_days=YEAR_DAYS,
+        per=BY_EVENT,
+    )
+
+
+def _typical_quantity(e: Rows) -> ir.Value:
+    """Each event's typical quantity per row across accounts (FeatureConfig), null without one."""
+    norms = e.config.event_quantity_norms
+    if not norms:
+        return ibis.null("float64")
+    return e.event.cases(*norms.items(), else_=None).cast("float64")
+
+
+def _intensity_vs_typical(days: int) -> Feature:
+    return Feature(
+        name=f"usage_intensity_vs_typical_pct_change_{days}d",
+        description=f"Product events (summed quantity) of the last {days} days' usage rows "
+        "against what rows of the same events typically amount to across all accounts, in "
+        "percent: 100 x (sum of quantity / sum of each row's event norm - 1), with the norms "
+        "of FeatureConfig.event_quantity_norms (fitted by churn train). How much each use "
+        "amounts to against other customers' use of the same features. Rows of events without "
+        "a norm are left out; missing without such rows in the window or without norms.",
+        source=Source.USAGE,
+        window=f"{days}d vs all accounts",
+        unit=Unit.PERCENT,
+        risk=Risk.LOWER,
+        template=f"Work per use of each feature was {{abs}} {{usage_intensity_vs_typical_pct_change_{days}d:"
+        f"below|at|above}} the typical level across customers in the last {days} days",
+        template_zero=f"Work per use of each feature matched the typical level across customers "
+        f"in the last {days} days",
+        template_empty=f"No usage in the last {days} days to compare with the typical level across customers",
+        empty=Empty.MISSING,
+        table=TABLE.table,
+        aggregate=lambda e: 100.0
+        * (
+            ratio(
+                e.total(getattr(e, f"quantity_{days}d"), _typical_quantity(e).notnull()),
+                (getattr(e, f"rows_{days}d") * _typical_quantity(e)).sum(),
                 empty=None,
             )
             - 1.0
@@ -379,6 +424,7 @@ FEATURES = (
         inputs=("quantity_per_usage_row_30d", "quantity_per_usage_row_365d"),
     ),
     *(_intensity_vs_year(days) for days in INTENSITY_DAYS),
+    *(_intensity_vs_typical(days) for days in INTENSITY_DAYS),
     Feature(
         name="seat_utilisation_30d",
         description="Active users in the last 30 days per licensed seat at as_of; missing without a seat count.",

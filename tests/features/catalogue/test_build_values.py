@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import pytest
 
-from features.catalogue import build_features
+from features.catalogue import FeatureConfig, build_features
 
 AS_OF = "2025-07-01"
 
@@ -559,3 +559,52 @@ def test_single_date_build_without_a_join_equals_the_joined_builds(make_source_m
     single = build_features(source, points, strategy="dates")  # one date: no join
     by_points = build_features(source, points, strategy="points")
     pd.testing.assert_frame_equal(single, by_points)
+
+
+NORMS = FeatureConfig(event_quantity_norms={"login": 2.0, "report_run": 4.0, "api_call": 10.0})
+
+
+def test_usage_intensity_against_typical_quantities_weighs_each_row_by_its_event_norm(
+    make_source_module,
+):
+    source = make_source_module(WORLD)
+    points = pd.DataFrame({"account_id": ["A1", "A2"], "as_of": AS_OF})
+    built = build_features(source, points, config=NORMS).set_index("account_id")
+    # 30 days: 2 login rows (2 + 1), report_run 3, api_call 5 against 2 x 2 + 4 + 10;
+    # 90 days adds logins of 1 and 4 and a search row, which has no norm and is left out
+    check(
+        built,
+        "A1",
+        {
+            "usage_intensity_vs_typical_pct_change_30d": 100 * (11 / 18 - 1),
+            "usage_intensity_vs_typical_pct_change_90d": 100 * (16 / 22 - 1),
+        },
+    )
+    check(built, "A2", {"usage_intensity_vs_typical_pct_change_30d": None})
+
+
+def test_usage_intensity_against_typical_quantities_is_missing_without_norms(built):
+    check(
+        built,
+        "A1",
+        {
+            "usage_intensity_vs_typical_pct_change_30d": None,
+            "usage_intensity_vs_typical_pct_change_90d": None,
+        },
+    )
+
+
+def test_build_strategies_give_equal_frames_with_norms(make_source_module):
+    source = make_source_module(WORLD)
+    points = pd.DataFrame(
+        [(a, d) for a in ("A1", "A2") for d in ("2025-05-17 12:30", AS_OF)],
+        columns=["account_id", "as_of"],
+    )
+    names = [
+        "usage_intensity_vs_typical_pct_change_30d",
+        "usage_intensity_vs_typical_pct_change_90d",
+    ]
+    by_dates = build_features(source, points, names, NORMS, strategy="dates")
+    by_points = build_features(source, points, names, NORMS, strategy="points")
+    pd.testing.assert_frame_equal(by_dates, by_points)
+    assert by_dates[names].notna().any().all()

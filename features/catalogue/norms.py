@@ -1,0 +1,61 @@
+"""Norms fitted from the data: what the population typically does, for features that compare with it.
+
+Some measures only mean something against other customers: a usage row of ``api_call``
+typically carries about 40 calls, one of ``invite_user`` one invite. The typical quantity
+per row of each event, over all accounts, is fitted once from usage *before* the first
+point a model learns from (so no later row informs it), stored in
+:class:`~features.catalogue.config.FeatureConfig` and, through it, in the feature-set
+version and the trained model, which hands it to every later build.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from features.catalogue.config import FeatureConfig
+from features.catalogue.engines import FeatureSource
+
+MIN_ROWS_PER_EVENT = 100
+"""Events with fewer usage rows than this before the cut get no norm (too few to say what is typical)."""
+
+SIGNIFICANT_DIGITS = 4
+"""Norms are rounded, so that the feature-set version does not turn on noise in the last digits."""
+
+
+def event_quantity_norms(
+    source: FeatureSource, before: datetime, min_rows: int = MIN_ROWS_PER_EVENT
+) -> dict[str, float]:
+    """Mean quantity per usage row of each event over all accounts, from rows known before ``before``.
+
+    A row counts when it happened and was recorded (``recorded_at``, when present) before
+    ``before``; empty quantities count as 1, as in the usage features. Events with fewer
+    than ``min_rows`` such rows get no norm; no usage table, no norms.
+    """
+    if not source.has("usage_events", ["event"]):
+        return {}
+    usage = source.table("usage_events")
+    usage = usage.filter(usage.timestamp < before, usage.event.notnull())
+    if source.has("usage_events", ["recorded_at"]):
+        usage = usage.filter(usage.recorded_at.fill_null(usage.timestamp) < before)
+    per_event = usage.group_by("event").aggregate(
+        rows=usage.count(), quantity=usage.quantity.fill_null(1).cast("float64").mean()
+    )
+    frame = source.backend.execute(per_event.filter(per_event.rows >= min_rows))
+    return {
+        str(event): float(f"{quantity:.{SIGNIFICANT_DIGITS}g}")
+        for event, quantity in zip(frame["event"], frame["quantity"], strict=True)
+        if quantity > 0
+    }
+
+
+def with_fitted_norms(
+    config: FeatureConfig, source: FeatureSource, before: datetime
+) -> FeatureConfig:
+    """``config`` with the norms it lacks fitted from ``source``'s rows before ``before``.
+
+    Norms ``config`` already holds (set by hand or carried by a trained model) are kept.
+    """
+    if config.event_quantity_norms:
+        return config
+    norms = event_quantity_norms(source, before)
+    return FeatureConfig.model_validate({**config.model_dump(), "event_quantity_norms": norms})

@@ -74,17 +74,21 @@ def prepare(args: argparse.Namespace, scratch: Path) -> tuple[Path, str]:
 
 
 def feature_frame(world: Path) -> pd.DataFrame:
-    """Every account's churn_v1 features at the latest event time."""
+    """Every account's churn_v1 features at the latest event time, built as the champion reads them."""
     from features.catalogue import CHURN_V1, FeatureSource, available_features, build_features
     from features.data import load_dataset
+    from serving.scoring import Scorer
     from serving.scoring.run import latest_event_time
 
+    settings = Scorer.from_registry(MODEL_URI).artifact.feature_config
     with load_dataset(world) as dataset:
         source = FeatureSource.from_dataset(dataset)
         as_of = latest_event_time(dataset)
         accounts = source.backend.execute(source.table("accounts").select("account_id"))
         points = pd.DataFrame({"account_id": accounts["account_id"].astype(str), "as_of": as_of})
-        frame = build_features(source, points, available_features(source, CHURN_V1.features))
+        frame = build_features(
+            source, points, available_features(source, CHURN_V1.features), settings
+        )
     for name in CHURN_V1.features:
         if name not in frame:
             frame[name] = np.nan

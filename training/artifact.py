@@ -33,6 +33,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from features.catalogue.config import FeatureConfig
 from training.errors import ArtifactError
 
 FORMAT_VERSION = 1
@@ -167,6 +168,9 @@ class ScoringArtifact:
     health_scale: HealthScale
     references: tuple[FeatureReference, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
+    feature_config: FeatureConfig = field(default_factory=FeatureConfig)
+    """The catalogue settings the features were built with, norms fitted at training included:
+    scoring builds features with them (see :func:`features.catalogue.build_features`)."""
     score_reference: FeatureReference | None = None
     """Deciles of the calibrated churn probability on held-out rows (training picks which and
     says so in ``metadata["score_reference"]``); None for artifacts saved without one."""
@@ -238,6 +242,7 @@ class ScoringArtifact:
             "categorical_levels": {k: list(v) for k, v in self.categorical_levels.items()},
             "feature_set": self.feature_set,
             "feature_set_version": self.feature_set_version,
+            "feature_config": self.feature_config.model_dump(mode="json"),
             "calibration": asdict(self.calibration),
             "health_scale": asdict(self.health_scale),
             "references": [asdict(ref) for ref in self.references],
@@ -272,6 +277,7 @@ class ScoringArtifact:
             categorical_levels={k: tuple(v) for k, v in state["categorical_levels"].items()},
             feature_set=state["feature_set"],
             feature_set_version=state["feature_set_version"],
+            feature_config=FeatureConfig.model_validate(state.get("feature_config", {})),
             calibration=Calibration(
                 method=calibration["method"],
                 slope=calibration["slope"],

@@ -69,6 +69,11 @@ class LightGBMConfig(StrictModel):
         ge=1,
         description="Stop when validation log loss has not improved for this many rounds.",
     )
+    refit_on_validation: bool = Field(
+        default=True,
+        description="After early stopping and calibration, refit the booster on the training and "
+        "validation rows together (rounds scaled by the rows' ratio), keeping the calibration.",
+    )
 
 
 class TuningConfig(StrictModel):

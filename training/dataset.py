@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from features.catalogue.config import FeatureConfig
 from training.errors import TrainingDataError
 
 
@@ -44,6 +45,9 @@ class TrainingSet:
     ceiling: np.ndarray | None = None
     ceiling_hindsight: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    feature_config: FeatureConfig | None = None
+    """The catalogue settings the features were built with (norms fitted from the data
+    included); the model carries them so scoring builds the same features. None for a flat table."""
 
     def __post_init__(self) -> None:
         self.features = self.features.reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""One model fit: LightGBM with early stopping on validation rows, then calibration on them.
+"""One model fit: LightGBM with early stopping on validation rows, calibration on them, a refit on both.
 
 The main run, each backtest origin and each cross-validation fold all go through
 :func:`fit_calibrated`, so they are the same procedure on different rows.
@@ -37,6 +37,8 @@ class CalibratedBooster:
 
     booster: lgb.Booster
     choice: CalibrationChoice
+    stopped_at: int
+    """Boosting rounds kept by early stopping on the training rows alone (before any refit)."""
 
     @property
     def calibration(self) -> Calibration:
@@ -57,10 +59,15 @@ def fit_calibrated(
     config: TrainingConfig,
     rounds: int | None = None,
 ) -> CalibratedBooster:
-    """Fit on ``train`` rows, then calibrate on ``valid`` rows.
+    """Fit on ``train`` rows, calibrate on ``valid`` rows, then (by default) refit on both.
 
     Boosting stops early on ``valid`` rows, or runs exactly ``rounds`` rounds when given
-    (the backtest reuses the final model's number of rounds).
+    (the backtest reuses the final model's :attr:`CalibratedBooster.stopped_at`). The
+    calibration is fitted on the margins of ``valid`` rows that booster never saw. With
+    ``lightgbm.refit_on_validation`` the booster is then refitted on ``train`` and ``valid``
+    rows together, for its rounds scaled by how many more rows that is, and keeps that
+    calibration: on an out-of-time split the validation rows are the latest before the
+    test period, and the final model learns from them too.
     """
     booster = fit_booster(
         data.rows(train),
@@ -71,8 +78,21 @@ def fit_calibrated(
         rounds or config.lightgbm.max_rounds,
         None if rounds else config.lightgbm.early_stopping_rounds,
     )
+    stopped_at = booster.current_iteration()
     margin = booster.predict(data.matrix[valid], raw_score=True, num_threads=config.num_threads)
     choice = fit_calibration(
         margin, data.label[valid], config.calibration.method, config.calibration.folds, config.seed
     )
-    return CalibratedBooster(booster, choice)
+    if config.lightgbm.refit_on_validation:
+        both = np.sort(np.concatenate([train, valid]))
+        scaled = max(1, round(stopped_at * len(both) / len(train)))
+        booster = fit_booster(
+            data.rows(both),
+            data.rows(valid),
+            data.feature_names,
+            data.categorical,
+            params,
+            scaled,
+            None,
+        )
+    return CalibratedBooster(booster, choice, stopped_at)

@@ -44,7 +44,7 @@ def model_card(result: TrainingResult, title: str) -> str:
         "## Split\n"
         + "\n".join(f"- **{key}**: {value}" for key, value in split.describe().items()),
         "## Model\n"
-        f"- LightGBM, {artifact.booster.current_iteration()} boosting rounds (early stopping on validation log loss)\n"
+        f"- LightGBM, {_rounds(artifact.metadata, artifact.booster.current_iteration())}\n"
         + "\n".join(
             f"- `{key}` = {value}" for key, value in result.params.items() if key != "verbosity"
         )
@@ -84,3 +84,14 @@ def _cell(value: object, digits: int) -> str:
     if isinstance(value, float | np.floating):
         return "" if np.isnan(value) else f"{value:.{digits}f}"
     return str(value)
+
+
+def _rounds(metadata: dict, rounds: int) -> str:
+    """How many boosting rounds and how they were chosen."""
+    stopped = metadata.get("boosting_rounds_before_refit")
+    if stopped is None or stopped == rounds:
+        return f"{rounds} boosting rounds (early stopping on validation log loss)"
+    return (
+        f"{rounds} boosting rounds, refitted on the training and validation rows (early "
+        f"stopping on validation log loss kept {stopped} on the training rows alone)"
+    )

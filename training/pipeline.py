@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from churn_scorecard.console import ProgressCallback
+from features.catalogue.config import FeatureConfig
 from training.artifact import FeatureReference, HealthScale, ScoringArtifact, encode_features
 from training.backtest import backtest
 from training.baselines import ScorecardBaseline, fit_logistic, logistic_margin
@@ -147,9 +148,7 @@ def train_model(
     backtest_table = cv_table = None
     if "backtest" in steps:
         with clock.step("backtest"):
-            backtest_table = backtest(
-                ts, data, params, model.booster.current_iteration(), fit_config
-            )
+            backtest_table = backtest(ts, data, params, model.stopped_at, fit_config)
     if "cross-validation" in steps:
         with clock.step("cross-validation"):
             cv_table = cross_validate(ts, data, params, fit_config)
@@ -344,6 +343,7 @@ def _artifact(
         "train_churn_rate": float(ts.label[split.train].mean()),
         "split": split.describe(),
         "boosting_rounds": model.booster.current_iteration(),
+        "boosting_rounds_before_refit": model.stopped_at,
         "lightgbm_params": params,
         "calibration_reason": model.choice.reason,
         "seed": config.seed,
@@ -364,6 +364,7 @@ def _artifact(
         categorical_levels=levels,
         feature_set=ts.feature_set,
         feature_set_version=ts.feature_set_version,
+        feature_config=ts.feature_config or FeatureConfig(),
         calibration=model.calibration,
         health_scale=HealthScale(
             exponent=config.health.exponent,

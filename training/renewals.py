@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from churn_scorecard.console import ProgressCallback
-from features.catalogue import FeatureSource, build_features, get_feature_set
+from features.catalogue import FeatureConfig, FeatureSource, build_features, get_feature_set
+from features.catalogue.norms import with_fitted_norms
 from features.contract import TABLES
 from features.data import Dataset, load_dataset
 from simulator import OUTLOOK_FILE, TRUTH_DIR, TRUTH_FILE
@@ -67,9 +68,14 @@ def load_renewal_training_set(
         wanted = [name for name in feature_set.features if name not in config.exclude_features]
         if progress:
             progress("features", 0, 1)
-        frame = build_features(
-            FeatureSource.from_dataset(dataset), observed.points[KEYS], features=wanted
-        )
+        features_source = FeatureSource.from_dataset(dataset)
+        feature_config = FeatureConfig()
+        if len(
+            observed.points
+        ):  # usage norms from before the first point: no later row informs them
+            first_point = pd.Timestamp(observed.points["as_of"].min()).to_pydatetime()
+            feature_config = with_fitted_norms(feature_config, features_source, first_point)
+        frame = build_features(features_source, observed.points[KEYS], wanted, feature_config)
         if progress:
             progress("features", 1, 1)
     points = observed.points
@@ -93,7 +99,7 @@ def load_renewal_training_set(
         source=str(source),
         label_name="churned at the renewal",
         feature_set=feature_set.name,
-        feature_set_version=feature_set.version(),
+        feature_set_version=feature_set.version(feature_config),
         split_time=points["renewal_date"],
         group=pd.factorize(
             points["account_id"].astype(str) + "|" + points["renewal_date"].astype(str)
@@ -106,6 +112,7 @@ def load_renewal_training_set(
         ceiling=_fair_ceiling(Path(source), points),
         ceiling_hindsight=_ceiling_with_hindsight(Path(source), points),
         notes=observed.notes(),
+        feature_config=feature_config,
     )
 
 

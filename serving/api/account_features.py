@@ -7,6 +7,8 @@ default ``as_of`` is the one given at startup, else the latest event time in the
 (as ``churn score`` does). The features of every account at the default ``as_of`` are
 computed at startup and kept in memory, so scoring at that time is a lookup; any other
 ``as_of`` is computed on request from the open copy (point-in-time, like ``churn features``).
+Features are built with the served model's feature list and catalogue settings (its
+fitted norms); when a reload brings a model with others, the snapshot is rebuilt.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from features.catalogue import FeatureSource, build_features
+from features.catalogue import FeatureConfig, FeatureSource, build_features
 from features.catalogue.points import parse_as_of
 from features.data import load_dataset
 from serving.api.errors import UnknownAccount
@@ -31,15 +33,28 @@ logger = logging.getLogger("churn_scorecard.service")
 class AccountFeatures:
     """The open data source, its accounts, and the features of all of them at the default as_of."""
 
-    def __init__(self, data: Path, feature_names: tuple[str, ...], as_of: datetime | None) -> None:
-        started = time.perf_counter()
+    def __init__(
+        self,
+        data: Path,
+        feature_names: tuple[str, ...],
+        feature_config: FeatureConfig,
+        as_of: datetime | None,
+    ) -> None:
         self._dataset = load_dataset(data)
         self.as_of = _naive_utc(as_of or latest_event_time(self._dataset))
         self._source = FeatureSource.from_dataset(self._dataset)
-        self._names = feature_names
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.accounts = self._context(self.as_of)
-        self.snapshot = self._build(list(self.accounts.index), self.as_of)
+        self.use(feature_names, feature_config)
+
+    def use(self, feature_names: tuple[str, ...], feature_config: FeatureConfig) -> None:
+        """Build features with these names and settings from now on (the snapshot too, if they changed)."""
+        with self._lock:
+            if getattr(self, "_names", None) == feature_names and self._config == feature_config:
+                return
+            started = time.perf_counter()
+            self._names, self._config = feature_names, feature_config
+            self.snapshot = self._build(list(self.accounts.index), self.as_of)
         logger.info(
             "features of %d accounts as of %s ready in %.1f s",
             len(self.snapshot),
@@ -77,7 +92,7 @@ class AccountFeatures:
     def _build(self, account_ids: list[str], as_of: datetime) -> pd.DataFrame:
         points = pd.DataFrame({"account_id": account_ids, "as_of": as_of})
         with self._lock:  # one DuckDB connection: one build at a time
-            frame = build_features(self._source, points, self._available())
+            frame = build_features(self._source, points, self._available(), self._config)
         return frame.set_index(frame["account_id"].astype(str), drop=False)
 
     def _context(self, as_of: datetime) -> pd.DataFrame:

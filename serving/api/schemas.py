@@ -252,6 +252,10 @@ class ModelInfo(Output):
     feature_set: str
     feature_set_version: str
     features: list[str]
+    feature_settings: dict[str, Any] = Field(
+        description="The catalogue settings the model's features are built with (FeatureConfig: "
+        "key_events and the usage norms fitted at training); build /score records with them."
+    )
     drift_as_of: UtcTime | None = Field(description="as_of of the batch the drift describes.")
     drift: DriftSummary | None = Field(
         description="PSI per feature of the latest batch of 50+ accounts against training."

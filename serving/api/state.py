@@ -59,7 +59,9 @@ class ServiceState:
         self.accounts: AccountFeatures | None = None
         if settings.data is not None:
             artifact = self.holder.current.scorer.artifact
-            self.accounts = AccountFeatures(settings.data, artifact.features, settings.as_of)
+            self.accounts = AccountFeatures(
+                settings.data, artifact.features, artifact.feature_config, settings.as_of
+            )
         self._model_facts: dict[str, dict[str, Any]] = {}
         self._drift: tuple[str, datetime | None, Callable[[], DriftSummary]] | None = None
         self._drift_lock = threading.Lock()
@@ -80,9 +82,9 @@ class ServiceState:
     def score_accounts(self, request: ScoreAccountsRequest) -> ScoreResponse:
         """POST /score_accounts: scores of accounts by id, from the data source."""
         self._check_batch(len(request.account_ids), "account_ids")
-        accounts = self._require_accounts()
-        features, context = accounts.features(request.account_ids, request.as_of)
         model = self.holder.current
+        accounts = self._require_accounts(model)
+        features, context = accounts.features(request.account_ids, request.as_of)
         batch = self._score(model, features, context, self.previous_scores(features))
         frame = batch.frame.set_index("account_id", drop=False).loc[request.account_ids]
         return self._response(model, frame)
@@ -95,14 +97,14 @@ class ServiceState:
                 "(the account's features)",
                 "account_id",
             )
+        model = self.holder.current
         if request.record is not None:
             features, context, previous = _records_frame([request.record]), None, None
         else:
-            features, context = self._require_accounts().features(
+            features, context = self._require_accounts(model).features(
                 [request.account_id], request.as_of, field="account_id"
             )
             previous = self.previous_scores(features)
-        model = self.holder.current
         explanation = model.scorer.explain(features, context, previous)
         score = _score_of(explanation, _context_row(features, context))
         return ExplainResponse(
@@ -155,6 +157,7 @@ class ServiceState:
             feature_set=artifact.feature_set,
             feature_set_version=artifact.feature_set_version,
             features=list(artifact.features),
+            feature_settings=artifact.feature_config.model_dump(mode="json"),
             drift_as_of=latest[1] if latest else None,
             drift=latest[2]() if latest else None,
         )
@@ -214,13 +217,16 @@ class ServiceState:
                 field,
             )
 
-    def _require_accounts(self) -> AccountFeatures:
+    def _require_accounts(self, model: LoadedModel) -> AccountFeatures:
+        """The data source's accounts, building features the way ``model`` was trained to read them."""
         if self.accounts is None:
             raise NotConfigured(
                 "this service has no data source; start it with --data DIR, or send feature "
                 "records to /score",
                 "account_ids",
             )
+        artifact = model.scorer.artifact
+        self.accounts.use(artifact.features, artifact.feature_config)
         return self.accounts
 
     def _facts(self, model: LoadedModel) -> dict[str, Any]:

@@ -149,4 +149,4 @@ def scoring_features(dataset: Dataset, scorer: Scorer, as_of: datetime) -> pd.Da
             "(accounts created later or already churned are not scored)"
         )
     wanted = [name for name in scorer.artifact.features if name in CATALOGUE]
-    return build_features(source, points, features=wanted)
+    return build_features(source, points, wanted, scorer.artifact.feature_config)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from features.catalogue import FeatureConfig
 from training.artifact import Calibration, FeatureReference, HealthScale, ScoringArtifact
 from training.config import HealthConfig
 from training.errors import ArtifactError
@@ -72,6 +73,7 @@ def _artifact() -> ScoringArtifact:
         ),
         metadata={"label": "churned"},
         score_reference=FeatureReference.of_numeric("churn_probability", rng.beta(2, 8, 500)),
+        feature_config=FeatureConfig(event_quantity_norms={"login": 1.9, "api_call": 42.2}),
     )
 
 
@@ -116,6 +118,7 @@ def test_artifact_save_and_load_round_trip(tmp_path):
     assert loaded.score_reference == artifact.score_reference
     assert len(loaded.score_reference.edges) == 9
     assert loaded.metadata == {"label": "churned"}
+    assert loaded.feature_config == artifact.feature_config
 
 
 def test_artifact_saved_before_score_references_loads_without_one(tmp_path):
@@ -126,6 +129,14 @@ def test_artifact_saved_before_score_references_loads_without_one(tmp_path):
     loaded = ScoringArtifact.load(folder)
     assert loaded.score_reference is None
     assert loaded.score_drift(np.array([0.1, 0.2])) is None
+
+
+def test_artifact_saved_before_feature_configs_loads_with_the_default_one(tmp_path):
+    folder = _artifact().save(tmp_path / "a")
+    state = json.loads((folder / "scorecard.json").read_text())
+    del state["feature_config"]
+    (folder / "scorecard.json").write_text(json.dumps(state))
+    assert ScoringArtifact.load(folder).feature_config == FeatureConfig()
 
 
 def test_score_drift_is_small_for_like_scores_and_large_for_shifted_ones():

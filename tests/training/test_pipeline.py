@@ -125,3 +125,32 @@ def test_train_model_tuning_is_seeded_and_keeps_trees_moderate(renewal_set, conf
     assert first.params["num_leaves"] <= 31
     assert first.params["max_depth"] <= 6
     assert "tune" in first.timings
+
+
+def test_final_booster_is_refitted_on_training_and_validation_rows(renewal_set, config):
+    result = train_model(renewal_set, config)
+    metadata = result.artifact.metadata
+    train, valid = len(result.split.train), len(result.split.valid)
+    stopped = metadata["boosting_rounds_before_refit"]
+    assert metadata["boosting_rounds"] == round(stopped * (train + valid) / train) > stopped
+
+    alone = train_model(renewal_set, _without_refit(config))
+    assert alone.artifact.metadata["boosting_rounds"] == stopped
+    # same early stopping and calibration; a different booster behind them
+    assert alone.artifact.calibration == result.artifact.calibration
+    test = renewal_set.features.iloc[result.split.test]
+    assert not np.allclose(
+        alone.artifact.predict_margin(test), result.artifact.predict_margin(test)
+    )
+
+
+def test_backtest_refits_from_the_rounds_early_stopping_kept(renewal_set, config):
+    refitted = train_model(renewal_set, config).backtest
+    alone = train_model(renewal_set, _without_refit(config)).backtest
+    assert refitted["train_rows"].tolist() == alone["train_rows"].tolist()
+    assert not np.allclose(refitted["roc_auc"], alone["roc_auc"])
+
+
+def _without_refit(config):
+    lightgbm = config.lightgbm.model_copy(update={"refit_on_validation": False})
+    return config.model_copy(update={"lightgbm": lightgbm})

@@ -53,3 +53,18 @@ def test_renewal_set_without_outlook_file_has_only_the_hindsight_ceiling(world, 
     older = load_renewal_training_set(copy, TrainingConfig(lead_times_days=[30]))
     assert older.ceiling is None
     assert older.ceiling_hindsight is not None
+
+
+def test_renewal_set_fits_usage_norms_before_the_first_point_into_its_version(world, points):
+    from features.catalogue import CHURN_V1, FeatureSource
+    from features.catalogue.norms import event_quantity_norms
+    from features.data import load_dataset
+
+    first_point = points.as_of.min().to_pydatetime()
+    with load_dataset(world) as dataset:
+        expected = event_quantity_norms(FeatureSource.from_dataset(dataset), first_point)
+    assert points.feature_config is not None
+    assert points.feature_config.event_quantity_norms == expected
+    assert expected.keys() >= {"login", "api_call"}
+    assert points.feature_set_version == CHURN_V1.version(points.feature_config)
+    assert points.features["usage_intensity_vs_typical_pct_change_30d"].notna().mean() > 0.9

@@ -69,3 +69,24 @@ def test_score_files_tell_no_contract_feature_as_a_driver(scored_world):
         r"Renewal in|No upcoming renewal|Customer for|ARR |Segment |Renewed"
     )
     assert not contract.any(), sentences[contract].head().tolist()
+
+
+def test_scoring_builds_features_with_the_usage_norms_the_model_was_trained_with(scored_world):
+    from features.catalogue import FeatureConfig, FeatureSource, build_features
+    from serving.scoring.run import scoring_features
+
+    artifact = Scorer.from_registry(scored_world.model_uri).artifact
+    assert artifact.feature_config.event_quantity_norms  # fitted by churn train
+    name = "usage_intensity_vs_typical_pct_change_90d"
+    with load_dataset(scored_world.world) as dataset:
+        scored = scoring_features(dataset, Scorer(artifact), scored_world.as_of)
+        points = scored[["account_id", "as_of"]]
+        trained_way = build_features(
+            FeatureSource.from_dataset(dataset), points, [name], artifact.feature_config
+        )
+        without = build_features(
+            FeatureSource.from_dataset(dataset), points, [name], FeatureConfig()
+        )
+    assert scored[name].notna().mean() > 0.5
+    pd.testing.assert_series_equal(scored[name], trained_way[name])
+    assert without[name].isna().all()

@@ -69,9 +69,11 @@ def test_history_returns_the_stored_scores_oldest_first(served) -> None:
     assert as_of[-1] == _utc(served.world.as_of)
 
 
-def test_model_reports_version_training_metrics_and_drift(served) -> None:
+def test_model_reports_version_training_metrics_feature_settings_and_drift(served) -> None:
     body = served.get("/model").json()
     assert body["name"] == "churn-scorecard" and body["version"] == "1"
+    # what a caller needs to build /score records the way the model was trained
+    assert body["feature_settings"]["event_quantity_norms"]["api_call"] > 1
     assert body["trained_on"]["train_rows"] > 0
     assert 0.5 < body["metrics"]["roc_auc"] <= 1
     assert set(body["drift"]["feature_psi"]) == set(body["features"])

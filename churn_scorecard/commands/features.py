@@ -63,7 +63,8 @@ def features(
         dataset = load_dataset(source, progress=progress)
     with dataset:
         features_source = FeatureSource.from_dataset(dataset)
-        settings = with_fitted_norms(settings, features_source, as_of)
+        given = settings
+        settings = with_fitted_norms(given, features_source, as_of)
         points = active_accounts(features_source, as_of)
         built = available_features(features_source, chosen.features)
         with console.status(f"Building {len(built)} features for {len(points):,} accounts..."):
@@ -73,6 +74,11 @@ def features(
                 features_source.backend.to_csv(table, out)
             else:
                 features_source.backend.to_parquet(table, out)
+    if settings is not given:
+        console.print(
+            f"Usage norms of {len(settings.event_quantity_norms)} events fitted from the usage "
+            "before --as-of (set event_quantity_norms in --config to use a model's)."
+        )
     absent = [name for name in chosen.features if name not in built]
     console.print(
         f"{len(built)} features of [bold]{chosen.version(settings)}[/bold] for {len(points):,} accounts "

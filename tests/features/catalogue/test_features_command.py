@@ -22,11 +22,14 @@ def test_features_command_writes_parquet_of_active_accounts(small_world, tmp_pat
     assert frame.account_id.is_unique and 100 < len(frame) < 300
     assert (frame.as_of == pd.Timestamp("2026-03-31")).all()
     assert f"{len(CATALOGUE)} features of churn_v1@" in result.output.replace("\n", " ")
+    # usage norms fitted from the usage before as_of, so the intensity against them is known
+    assert "Usage norms of 12 events fitted" in result.output.replace("\n", " ")
+    assert frame.usage_intensity_vs_typical_pct_change_90d.notna().mean() > 0.8
 
 
 def test_features_command_writes_csv_with_a_feature_config(small_world, tmp_path):
     config = tmp_path / "features.yaml"
-    config.write_text("key_events: [login]\n")
+    config.write_text("key_events: [login]\nevent_quantity_norms: {login: 1.0}\n")
     out = tmp_path / "features.csv"
     args = [
         "features",
@@ -42,6 +45,10 @@ def test_features_command_writes_csv_with_a_feature_config(small_world, tmp_path
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out)
     assert len(frame) > 100 and frame.key_features_used_30d.max() == 1
+    # the norms given are used, not fitted: a login row carries at least 1, so never below
+    assert "fitted" not in result.output
+    intensity = frame.usage_intensity_vs_typical_pct_change_90d.dropna()
+    assert len(intensity) > 100 and (intensity >= 0).all()
 
 
 def test_features_command_rejects_an_unknown_output_format(small_world, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from training.artifact import ScoringArtifact
 from training.metrics import METRIC_LABELS
 from training.pipeline import TrainingResult
 
@@ -44,7 +45,7 @@ def model_card(result: TrainingResult, title: str) -> str:
         "## Split\n"
         + "\n".join(f"- **{key}**: {value}" for key, value in split.describe().items()),
         "## Model\n"
-        f"- LightGBM, {_rounds(artifact.metadata, artifact.booster.current_iteration())}\n"
+        f"- LightGBM, {describe_rounds(artifact)}\n"
         + "\n".join(
             f"- `{key}` = {value}" for key, value in result.params.items() if key != "verbosity"
         )
@@ -86,9 +87,10 @@ def _cell(value: object, digits: int) -> str:
     return str(value)
 
 
-def _rounds(metadata: dict, rounds: int) -> str:
-    """How many boosting rounds and how they were chosen."""
-    stopped = metadata.get("boosting_rounds_before_refit")
+def describe_rounds(artifact: ScoringArtifact) -> str:
+    """How many boosting rounds the model has and how they were chosen."""
+    rounds = artifact.booster.current_iteration()
+    stopped = artifact.metadata.get("boosting_rounds_before_refit")
     if stopped is None or stopped == rounds:
         return f"{rounds} boosting rounds (early stopping on validation log loss)"
     return (

@@ -223,6 +223,8 @@ _CV = (
 
 def _print_result(result: TrainingResult, already_said: set[str]) -> None:
     """The evidence: split, calibration, metrics against baselines and ceiling, breakdowns, time."""
+    from training.model_card import describe_rounds
+
     split = result.split.describe()
     dates = (
         f"; validation from {split['valid_start']}, test from {split['test_start']}"
@@ -233,9 +235,7 @@ def _print_result(result: TrainingResult, already_said: set[str]) -> None:
         f"Split ({split['strategy']}): {split['train_rows']:,} train / {split['valid_rows']:,} validation / "
         f"{split['test_rows']:,} test rows{dates}"
     )
-    console.print(
-        f"LightGBM: {result.artifact.booster.current_iteration()} rounds (early stopping on validation)"
-    )
+    console.print(f"LightGBM: {describe_rounds(result.artifact)}")
     for name, choice in result.calibrations.items():
         console.print(f"Calibration of {_SCORERS[name]}: {choice.reason}")
 

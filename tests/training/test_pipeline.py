@@ -8,6 +8,7 @@ import pytest
 
 from training.backtest import rolling_origins
 from training.config import BacktestConfig, ScorecardRule, TuningConfig
+from training.model_card import describe_rounds
 from training.pipeline import MODEL, train_model
 
 RULES = [
@@ -133,9 +134,14 @@ def test_final_booster_is_refitted_on_training_and_validation_rows(renewal_set, 
     train, valid = len(result.split.train), len(result.split.valid)
     stopped = metadata["boosting_rounds_before_refit"]
     assert metadata["boosting_rounds"] == round(stopped * (train + valid) / train) > stopped
+    assert f"kept {stopped} on the training rows alone" in describe_rounds(result.artifact)
 
     alone = train_model(renewal_set, _without_refit(config))
     assert alone.artifact.metadata["boosting_rounds"] == stopped
+    assert (
+        describe_rounds(alone.artifact)
+        == f"{stopped} boosting rounds (early stopping on validation log loss)"
+    )
     # same early stopping and calibration; a different booster behind them
     assert alone.artifact.calibration == result.artifact.calibration
     test = renewal_set.features.iloc[result.split.test]

@@ -1,6 +1,8 @@
 """The scoring artifact: health and bands, encoding, save/load, drift."""
 
 import json
+import subprocess
+import sys
 
 import lightgbm as lgb
 import numpy as np
@@ -178,3 +180,16 @@ def test_drift_is_small_on_training_like_rows_and_large_on_shifted_ones():
     shifted = same.assign(usage=same["usage"] + 2, plan="pro")
     assert artifact.drift(same).max() < 0.05
     assert (artifact.drift(shifted) > 0.25).all()
+
+
+def test_loading_the_artifact_class_leaves_training_and_feature_engine_libraries_unloaded():
+    code = (
+        "import sys\n"
+        "from training import ScoringArtifact\n"
+        "heavy = ('mlflow', 'optuna', 'matplotlib', 'shap', 'ibis', 'duckdb')\n"
+        "print(','.join(name for name in heavy if name in sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == ""

@@ -6,50 +6,20 @@ computed only from rows known before each ``as_of``. See docs/features.md for th
 catalogue and docs/feature_engine.md for how it is computed.
 """
 
-import importlib
-from typing import Any
-
-_EXPORTS = {
-    "available_features": "features.catalogue.build",
-    "build_features": "features.catalogue.build",
-    "feature_table": "features.catalogue.build",
-    "DEFAULT_KEY_EVENTS": "features.catalogue.config",
-    "FeatureConfig": "features.catalogue.config",
-    "FeatureSource": "features.catalogue.engines",
-    "export_parquet": "features.catalogue.engines",
-    "register_parquet": "features.catalogue.engines",
-    "spark_session": "features.catalogue.engines",
-    "EngineError": "features.catalogue.errors",
-    "FeatureError": "features.catalogue.errors",
-    "PointsError": "features.catalogue.errors",
-    "UnknownFeatureError": "features.catalogue.errors",
-    "active_accounts": "features.catalogue.points",
-    "observation_points": "features.catalogue.points",
-    "CATALOGUE": "features.catalogue.registry",
-    "get_feature": "features.catalogue.registry",
-    "format_value": "features.catalogue.render",
-    "render": "features.catalogue.render",
-    "CHURN_V1": "features.catalogue.sets",
-    "FEATURE_SETS": "features.catalogue.sets",
-    "FeatureSet": "features.catalogue.sets",
-    "get_feature_set": "features.catalogue.sets",
-    "Empty": "features.catalogue.spec",
-    "Feature": "features.catalogue.spec",
-    "Risk": "features.catalogue.spec",
-    "Source": "features.catalogue.spec",
-    "Unit": "features.catalogue.spec",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use, so that ``features.catalogue.config`` (which the
-    scoring artifact reads) loads without Ibis and the catalogue behind it."""
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'features.catalogue' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
+from features.catalogue.build import available_features, build_features, feature_table
+from features.catalogue.config import DEFAULT_KEY_EVENTS, FeatureConfig
+from features.catalogue.engines import (
+    FeatureSource,
+    export_parquet,
+    register_parquet,
+    spark_session,
+)
+from features.catalogue.errors import EngineError, FeatureError, PointsError, UnknownFeatureError
+from features.catalogue.points import active_accounts, observation_points
+from features.catalogue.registry import CATALOGUE, get_feature
+from features.catalogue.render import format_value, render
+from features.catalogue.sets import CHURN_V1, FEATURE_SETS, FeatureSet, get_feature_set
+from features.catalogue.spec import Empty, Feature, Risk, Source, Unit
 
 __all__ = [
     "CATALOGUE",

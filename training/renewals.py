@@ -70,9 +70,8 @@ def load_renewal_training_set(
             progress("features", 0, 1)
         features_source = FeatureSource.from_dataset(dataset)
         feature_config = FeatureConfig()
-        if len(
-            observed.points
-        ):  # usage norms from before the first point: no later row informs them
+        if len(observed.points):
+            # usage norms from before the first point: no later row informs them
             first_point = pd.Timestamp(observed.points["as_of"].min()).to_pydatetime()
             feature_config = with_fitted_norms(feature_config, features_source, first_point)
         frame = build_features(features_source, observed.points[KEYS], wanted, feature_config)

@@ -130,18 +130,20 @@ def _intensity_vs_year(days: int) -> Feature:
         empty=Empty.MISSING,
         table=TABLE.table,
         # each event's rows in the window, at the event's mean quantity of the year
-        aggregate=lambda e: 100.0
-        * (
-            ratio(
-                getattr(e, f"quantity_{days}d").sum(),
-                (getattr(e, f"rows_{days}d") * e.year_quantity / e.year_rows).sum(),
-                empty=None,
-            )
-            - 1.0
-        ),
+        aggregate=lambda e: _intensity(e, days, e.year_quantity / e.year_rows),
         horizon_days=YEAR_DAYS,
         per=BY_EVENT,
     )
+
+
+def _intensity(e: Rows, days: int, norm: ir.NumericValue) -> ir.FloatingValue:
+    """100 x (the window's quantity / its rows at ``norm`` quantity each - 1), per event partials.
+
+    Events whose ``norm`` is null are left out of both sums; missing when none is left.
+    """
+    counted = getattr(e, f"quantity_{days}d").sum(where=norm.notnull())
+    expected = (getattr(e, f"rows_{days}d") * norm).sum()
+    return 100.0 * (ratio(counted, expected, empty=None) - 1.0)
 
 
 def _typical_quantity(e: Rows) -> ir.Value:
@@ -172,15 +174,7 @@ def _intensity_vs_typical(days: int) -> Feature:
         template_empty=f"No usage in the last {days} days to compare with the typical level across customers",
         empty=Empty.MISSING,
         table=TABLE.table,
-        aggregate=lambda e: 100.0
-        * (
-            ratio(
-                e.total(getattr(e, f"quantity_{days}d"), _typical_quantity(e).notnull()),
-                (getattr(e, f"rows_{days}d") * _typical_quantity(e)).sum(),
-                empty=None,
-            )
-            - 1.0
-        ),
+        aggregate=lambda e: _intensity(e, days, _typical_quantity(e)),
         horizon_days=YEAR_DAYS,
         per=BY_EVENT,
     )

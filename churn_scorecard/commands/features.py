@@ -50,7 +50,7 @@ def features(
         feature_table,
         get_feature_set,
     )
-    from features.catalogue.norms import with_fitted_norms
+    from features.catalogue.norms import MIN_ROWS_PER_EVENT, with_fitted_norms
     from features.data import load_dataset
 
     if out.suffix.lower() not in FORMATS:
@@ -78,6 +78,12 @@ def features(
         console.print(
             f"Usage norms of {len(settings.event_quantity_norms)} events fitted from the usage "
             "before --as-of (set event_quantity_norms in --config to use a model's)."
+        )
+    elif not settings.event_quantity_norms and "usage_events" in features_source.tables:
+        console.print(
+            f"No usage norms: no event has {MIN_ROWS_PER_EVENT} usage rows before --as-of, so the "
+            "usage intensity against the typical level is missing (set event_quantity_norms in "
+            "--config)."
         )
     absent = [name for name in chosen.features if name not in built]
     console.print(

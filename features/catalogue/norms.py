@@ -53,9 +53,12 @@ def with_fitted_norms(
 ) -> FeatureConfig:
     """``config`` with the norms it lacks fitted from ``source``'s rows before ``before``.
 
-    Norms ``config`` already holds (set by hand or carried by a trained model) are kept.
+    Norms ``config`` already holds (set by hand or carried by a trained model) are kept;
+    ``config`` itself comes back when it has norms or none can be fitted.
     """
     if config.event_quantity_norms:
         return config
     norms = event_quantity_norms(source, before)
+    if not norms:
+        return config
     return FeatureConfig.model_validate({**config.model_dump(), "event_quantity_norms": norms})

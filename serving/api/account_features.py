@@ -44,13 +44,15 @@ class AccountFeatures:
         self.as_of = _naive_utc(as_of or latest_event_time(self._dataset))
         self._source = FeatureSource.from_dataset(self._dataset)
         self._lock = threading.RLock()
+        self._names: tuple[str, ...] | None = None
+        self._config: FeatureConfig | None = None
         self.accounts = self._context(self.as_of)
         self.use(feature_names, feature_config)
 
     def use(self, feature_names: tuple[str, ...], feature_config: FeatureConfig) -> None:
         """Build features with these names and settings from now on (the snapshot too, if they changed)."""
         with self._lock:
-            if getattr(self, "_names", None) == feature_names and self._config == feature_config:
+            if self._names == feature_names and self._config == feature_config:
                 return
             started = time.perf_counter()
             self._names, self._config = feature_names, feature_config

@@ -51,6 +51,16 @@ def test_features_command_writes_csv_with_a_feature_config(small_world, tmp_path
     assert len(intensity) > 100 and (intensity >= 0).all()
 
 
+def test_features_command_says_when_no_usage_norms_can_be_fitted(small_world, tmp_path):
+    out = tmp_path / "features.parquet"
+    args = ["features", str(small_world), "--as-of", "2023-01-01", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "No usage norms: no event has 100 usage rows before --as-of" in said
+    assert pd.read_parquet(out).usage_intensity_vs_typical_pct_change_30d.isna().all()
+
+
 def test_features_command_rejects_an_unknown_output_format(small_world, tmp_path):
     result = runner.invoke(
         app,

@@ -56,8 +56,10 @@ def test_norms_are_empty_without_a_usage_table(make_source):
 def test_fitting_keeps_norms_the_config_already_has(make_source):
     given = FeatureConfig(event_quantity_norms={"login": 3.0})
     assert with_fitted_norms(given, make_source(WORLD), CUT) is given
-    fitted = with_fitted_norms(FeatureConfig(), make_source(WORLD), CUT)
+    nothing = FeatureConfig()
+    fitted = with_fitted_norms(nothing, make_source(WORLD), CUT)
     assert fitted.event_quantity_norms == {}  # fewer than MIN_ROWS_PER_EVENT rows per event
+    assert fitted is nothing
 
 
 def test_config_rejects_norms_that_are_not_positive():

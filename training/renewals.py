@@ -25,6 +25,7 @@ from simulator import OUTLOOK_FILE, TRUTH_DIR, TRUTH_FILE
 from training.config import TrainingConfig
 from training.dataset import TrainingSet
 from training.errors import TrainingDataError
+from training.geometry import MAX_MIN_HISTORY_DAYS, min_history_days
 from training.labels import observation_points
 
 KEYS = ["account_id", "as_of"]
@@ -51,13 +52,17 @@ def load_renewal_training_set(
             )
         renewals = dataset.relation("renewals").df()
         accounts = dataset.relation("accounts").df()
+        history_start, history_end = _recorded_history(dataset)
+        min_history, min_history_reason = _min_history(config, history_start, history_end)
         observed = observation_points(
             renewals,
             accounts,
             config.lead_times_days,
-            _history_start(dataset),
-            config.min_history_days,
+            history_start,
+            min_history,
+            min_history_reason,
         )
+        observed.check_trainable()
         feature_set = get_feature_set(config.feature_set)
         unknown = sorted(set(config.exclude_features) - set(feature_set.features))
         if unknown:
@@ -115,19 +120,40 @@ def load_renewal_training_set(
     )
 
 
-def _history_start(dataset: Dataset) -> pd.Timestamp | None:
-    """The first usage event (or the first event of any source when there is no usage table)."""
+def _recorded_history(dataset: Dataset) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The first and last usage event (or event of any source when there is no usage table)."""
     present = [name for name in HISTORY_TABLES if name in dataset.tables]
     if "usage_events" in present:
         present = ["usage_events"]
-    firsts = [
+    bounds = [
         dataset.connection.cursor()
-        .sql(f'SELECT MIN("{TABLES[name].event_time}") FROM "{name}"')
-        .fetchall()[0][0]
+        .sql(
+            f'SELECT MIN("{TABLES[name].event_time}"), MAX("{TABLES[name].event_time}") FROM "{name}"'
+        )
+        .fetchall()[0]
         for name in present
     ]
-    firsts = [value for value in firsts if value is not None]
-    return pd.Timestamp(min(firsts)) if firsts else None
+    firsts = [first for first, _ in bounds if first is not None]
+    lasts = [last for _, last in bounds if last is not None]
+    return (
+        pd.Timestamp(min(firsts)) if firsts else None,
+        pd.Timestamp(max(lasts)) if lasts else None,
+    )
+
+
+def _min_history(
+    config: TrainingConfig, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> tuple[int, str]:
+    """The history a point needs: the config's ``min_history_days``, else scaled to the data's."""
+    if config.min_history_days is not None:
+        return config.min_history_days, "from the config"
+    if start is None or end is None:
+        return min_history_days(None), "the most, with no event dates to measure the history by"
+    span = (end - start).total_seconds() / 86_400
+    return (
+        min_history_days(span),
+        f"a third of the {span:,.0f} days of recorded history, at most {MAX_MIN_HISTORY_DAYS}",
+    )
 
 
 def _fair_ceiling(source: Path, points: pd.DataFrame) -> np.ndarray | None:

@@ -10,7 +10,7 @@ from training.config import TrainingConfig, load_training_config, resolve_tracki
 
 def test_load_training_config_defaults_when_no_file():
     config = load_training_config(None)
-    assert config.lead_times_days == [30, 60, 90, 180]
+    assert (config.lead_times_days, config.min_history_days) == (None, None)  # from the data
     assert config.mlflow.registered_model == "churn-scorecard"
     assert [band.name for band in config.health.bands] == ["healthy", "watch", "at_risk"]
 

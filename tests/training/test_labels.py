@@ -91,7 +91,7 @@ def test_observation_points_never_label_undecided_renewals():
     result = _points()
     assert T("2025-09-01") not in set(result.points["renewal_date"])
     assert result.undecided_renewals == 1
-    assert "1 renewals without an outcome yet are not labels" in result.notes()[0]
+    assert "1 renewals without an outcome yet are not labels" in result.notes()
 
 
 def test_observation_points_label_time_and_arr_fall_back_sensibly():
@@ -113,3 +113,53 @@ def test_observation_points_without_decided_renewals_say_so():
     undecided = RENEWALS.assign(outcome=None)
     with pytest.raises(TrainingDataError, match="no renewal with an outcome"):
         observation_points(undecided, ACCOUNTS, [30])
+
+
+def _by_term(**kwargs):
+    return observation_points(RENEWALS, ACCOUNTS, None, **kwargs)
+
+
+def test_observation_points_by_term_place_annual_points_at_the_classic_leads():
+    points = _by_term().points
+    annual = points[points["renewal_date"] == T("2024-01-10")]
+    assert annual["lead_days"].tolist() == [30, 60, 90, 180]
+    assert annual["term_days"].tolist() == [365] * 4
+
+
+def test_observation_points_by_term_give_each_monthly_renewal_one_point_inside_its_term():
+    points = _by_term().points
+    monthly = points[points["account_id"] == "monthly"]
+    # every decided monthly renewal keeps exactly one point, a sixth/half/five sixths in turn
+    assert monthly["renewal_date"].tolist() == [
+        T("2024-02-15"),
+        T("2024-03-15"),
+        T("2024-04-15"),
+        T("2024-05-15"),
+    ]
+    assert monthly["lead_days"].tolist() == [15, 5, 26, 15]  # terms 31, 29, 31, 30 days
+    previous = monthly["renewal_date"] - pd.to_timedelta(monthly["term_days"], unit="D")
+    assert (monthly["as_of"] > previous).all()
+
+
+def test_observation_points_by_term_never_fall_before_the_term_or_the_account():
+    points = _by_term().points.merge(ACCOUNTS, on="account_id")
+    assert (points["as_of"] >= points["created_at"]).all()
+    starts = points["renewal_date"] - pd.to_timedelta(points["term_days"], unit="D")
+    assert (points["as_of"] > starts).all()
+
+
+def test_observation_points_by_term_describe_the_geometry_per_term():
+    result = _by_term()
+    geometry = result.geometry.set_index("term")
+    assert geometry.loc["monthly", "renewals"] == 4
+    assert geometry.loc["monthly", "points"] == 4
+    assert geometry.loc["annual", "leads"] == "30/60/90/180 days before"
+    notes = " ".join(result.notes())
+    assert "placed by contract term" in notes
+    assert "monthly terms: 4 decided renewals (median 30 days)" in notes
+
+
+def test_observation_points_check_trainable_names_how_many_renewals_it_needs():
+    result = _by_term()
+    with pytest.raises(TrainingDataError, match="at least 20 churned and 20 renewed"):
+        result.check_trainable()

@@ -1,0 +1,125 @@
+"""Training geometry from the data: each renewal's contract term, where its observation points go,
+and how much recorded history a point needs.
+
+A customer's renewals may be monthly, quarterly, annual, multi-year or a mix. Each decided
+renewal closes a *term*: the days since the account's previous renewal, or, for a first
+renewal, the account's usual spacing between renewals (all its renewal dates count, upcoming
+ones too, since a contract says when it ends), else the days since the account was created,
+else the typical term of all accounts.
+
+Observation points are then placed relative to that term (:func:`lead_times`):
+
+* terms of :data:`SHORT_TERM_DAYS` days or more get the classic points 30, 60, 90 and 180
+  days before the renewal, those that fall inside the term;
+* shorter terms (monthly, quarterly) get one point per renewal, at a sixth, half or five
+  sixths of the term before it, in turn from one renewal of the account to the next. A
+  monthly account renews twelve times a year: one point per renewal keeps the training set
+  proportional to the decisions, and the rotation covers the whole term, as scoring does.
+
+The history a point needs behind it (:func:`min_history_days`) is a third of the recorded
+history, at most :data:`MAX_MIN_HISTORY_DAYS`: three months of data need 30 days, a year or
+more 90. ``lead_times_days`` and ``min_history_days`` in the training config override both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SHORT_TERM_DAYS = 120
+"""Terms shorter than this get one observation point per renewal (see the module docstring)."""
+
+LONG_TERM_LEADS = (30, 60, 90, 180)
+"""Lead times in days before renewals that close longer terms (those inside the term)."""
+
+SHORT_TERM_FRACTIONS = (1 / 2, 1 / 6, 5 / 6)
+"""Where a short term's point falls, as a share of the term before the renewal, in turn."""
+
+MAX_MIN_HISTORY_DAYS = 90
+MIN_HISTORY_SHARE = 1 / 3
+"""A point needs this share of the recorded history behind it, at most ``MAX_MIN_HISTORY_DAYS``."""
+
+DEFAULT_TERM_DAYS = 365
+"""The term assumed when no renewal spacing or creation date says anything."""
+
+TERM_NAMES = (
+    ("weekly", 5, 9),
+    ("monthly", 26, 35),
+    ("quarterly", 84, 98),
+    ("semi-annual", 175, 190),
+    ("annual", 350, 380),
+    ("two-year", 715, 745),
+    ("three-year", 1080, 1110),
+)
+"""Names of the usual contract terms, with the day ranges they cover."""
+
+
+def term_name(days: float) -> str:
+    """``monthly``, ``annual``... for the usual terms, else ``<days>-day``."""
+    for name, low, high in TERM_NAMES:
+        if low <= days <= high:
+            return name
+    return f"{round(days)}-day"
+
+
+def renewal_terms(renewals: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """``term_days`` and ``term_start`` of every row of ``renewals`` (sorted by account and date).
+
+    ``renewals`` has ``account_id`` and ``renewal_date`` (every renewal, decided or not) and
+    must be sorted by account, then date; see the module docstring for the fallbacks.
+    """
+    dates = renewals["renewal_date"]
+    previous = renewals.groupby("account_id", sort=False)["renewal_date"].shift(1)
+    gap = (dates - previous).dt.total_seconds() / 86_400
+    usual = gap.groupby(renewals["account_id"], sort=False).transform("median")
+    term = gap.fillna(usual)
+    if "created_at" in accounts:
+        created = renewals[["account_id"]].merge(
+            accounts[["account_id", "created_at"]], on="account_id", how="left"
+        )["created_at"]
+        since_created = (dates - created.to_numpy()).dt.total_seconds() / 86_400
+        term = term.fillna(since_created.where(since_created > 0))
+    typical = float(gap.median()) if gap.notna().any() else DEFAULT_TERM_DAYS
+    term = term.fillna(typical).clip(lower=1).round()
+    start = previous.fillna(dates - pd.to_timedelta(term, unit="D"))
+    return pd.DataFrame({"term_days": term.astype(np.int64), "term_start": start})
+
+
+def lead_times(term_days: pd.Series, ordinal: pd.Series) -> pd.DataFrame:
+    """Candidate observation points: ``row`` (of ``term_days``' index) and ``lead_days``.
+
+    ``ordinal`` numbers each renewal within its account (0, 1, 2...), choosing the share of a
+    short term in turn.
+    """
+    long = term_days >= SHORT_TERM_DAYS
+    long_points = (
+        pd.DataFrame({"row": term_days.index[long], "term_days": term_days[long].to_numpy()})
+        .merge(pd.DataFrame({"lead_days": LONG_TERM_LEADS}), how="cross")
+        .query("lead_days < term_days")
+    )
+    short = term_days[~long]
+    fraction = np.asarray(SHORT_TERM_FRACTIONS)[
+        ordinal[~long].to_numpy() % len(SHORT_TERM_FRACTIONS)
+    ]
+    short_lead = np.clip(
+        np.round(short.to_numpy() * fraction), 1, np.maximum(short.to_numpy() - 1, 1)
+    )
+    short_points = pd.DataFrame({"row": short.index, "lead_days": short_lead.astype(np.int64)})
+    points = pd.concat([long_points[["row", "lead_days"]], short_points], ignore_index=True)
+    return points.sort_values(["row", "lead_days"], kind="stable", ignore_index=True)
+
+
+def min_history_days(history_days: float | None) -> int:
+    """Days of recorded history a point needs: a third of what the data holds, at most 90."""
+    if history_days is None:
+        return MAX_MIN_HISTORY_DAYS
+    return int(min(MAX_MIN_HISTORY_DAYS, max(0, history_days) * MIN_HISTORY_SHARE))
+
+
+def describe_leads(term_days: int, leads: pd.Series) -> str:
+    """Where the points of one kind of term fall, in words."""
+    values = sorted({int(v) for v in leads})
+    if term_days >= SHORT_TERM_DAYS:
+        return "/".join(map(str, values)) + " days before"
+    span = f"{values[0]} days" if len(values) == 1 else f"{values[0]}-{values[-1]} days"
+    return f"one per renewal, a sixth, half or five sixths of the term before ({span})"

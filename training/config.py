@@ -235,14 +235,17 @@ class TrainingConfig(StrictModel):
         description="With an out-of-time split, features whose validation rows shift from the training rows "
         "by a population stability index above this are left out (they track time); null keeps all.",
     )
-    lead_times_days: list[int] = Field(
-        default_factory=lambda: [30, 60, 90, 180],
-        description="Observation points before each renewal, in days (renewal path).",
+    lead_times_days: list[int] | None = Field(
+        default=None,
+        description="Observation points before each renewal, in days, for every term (renewal path); "
+        "null places them by each renewal's contract term: 30/60/90/180 days inside terms of 120 days "
+        "or more, one point per renewal at a sixth, half or five sixths of shorter terms in turn.",
     )
-    min_history_days: int = Field(
-        default=90,
+    min_history_days: int | None = Field(
+        default=None,
         ge=0,
-        description="Days of recorded data an observation point needs behind it (renewal path).",
+        description="Days of recorded data an observation point needs behind it (renewal path); null "
+        "takes a third of the recorded history, at most 90.",
     )
     cv_folds: int = Field(
         default=5,
@@ -268,7 +271,9 @@ class TrainingConfig(StrictModel):
 
     @field_validator("lead_times_days")
     @classmethod
-    def _positive_unique_leads(cls, leads: list[int]) -> list[int]:
+    def _positive_unique_leads(cls, leads: list[int] | None) -> list[int] | None:
+        if leads is None:
+            return None
         if not leads or any(lead <= 0 for lead in leads):
             raise ValueError(f"give one or more lead times above 0 days, got {leads}")
         return sorted(set(leads))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ibis
 
-from features.catalogue.rows import whole_days
+from features.catalogue.rows import ratio, whole_days
 from features.catalogue.spec import Empty, Feature, Helper, Risk, Source, TableSpec, Unit
 
 RENEWAL_WINDOW_DAYS = 365
@@ -43,7 +43,20 @@ HELPERS = (
     Helper(
         name="_account_arr", table=ACCOUNTS.table, columns=("arr",), aggregate=lambda r: r.arr.max()
     ),
+    Helper(
+        name="_days_since_previous_renewal",
+        table=RENEWALS.table,
+        aggregate=lambda r: whole_days(
+            r.age_of("renewal_date").min(where=r.renewal_date < r.as_of)
+        ),
+    ),
 )
+
+
+def _contract_term(v):
+    """Days from the previous renewal date (or, in a first term, the account's creation) to the next."""
+    started = ibis.coalesce(v._days_since_previous_renewal, v.get("tenure_days"))
+    return v.days_to_renewal + started
 
 
 def _arr(v):
@@ -86,6 +99,38 @@ FEATURES = (
         aggregate=lambda r: whole_days(
             -r.age_of("renewal_date").max(where=r.renewal_date >= r.as_of)
         ),
+    ),
+    Feature(
+        name="contract_term_days",
+        description="Length in days of the contract term the next renewal closes: from the previous "
+        "renewal date (renewal dates are known in advance), or for a first term from the account's "
+        "creation, to the next renewal date; about 30 on monthly terms, 365 on annual ones.",
+        source=Source.CONTRACT,
+        window="at as_of",
+        unit=Unit.DAYS,
+        risk=Risk.NEITHER,
+        template="On a {value:day} contract term",
+        template_empty="Contract term unknown",
+        empty=Empty.MISSING,
+        derive=_contract_term,
+        inputs=("days_to_renewal", "_days_since_previous_renewal"),
+        optional_inputs=("tenure_days",),
+    ),
+    Feature(
+        name="term_left_share",
+        description="Share of the contract term still to run before the next renewal: days_to_renewal "
+        "read against the account's own term (contract_term_days), so a monthly and an annual account "
+        "a week before renewal are both near the end of their terms.",
+        source=Source.CONTRACT,
+        window="at as_of",
+        unit=Unit.RATIO,
+        risk=Risk.NEITHER,
+        template="{value} of the contract term left before renewal",
+        template_zero="Renewal due now, at the end of the contract term",
+        template_empty="Contract term unknown",
+        empty=Empty.MISSING,
+        derive=lambda v: ratio(v.days_to_renewal, v.contract_term_days, empty=None),
+        inputs=("days_to_renewal", "contract_term_days"),
     ),
     Feature(
         name="renewals_count_365d",

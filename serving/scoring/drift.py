@@ -29,8 +29,13 @@ DRIFT_THRESHOLD = 0.25
 
 EXPECTED_SHIFTS: dict[str, str] = {
     "days_to_renewal": (
-        "training observes accounts at fixed lead times before a renewal (default 30-180 days), "
+        "training observes accounts at chosen lead times before a renewal (by default 30-180 days "
+        "on long terms, a sixth to five sixths of short ones), "
         "scoring covers every active account anywhere in its term"
+    ),
+    "term_left_share": (
+        "training observes accounts at chosen points of their terms, scoring covers every active "
+        "account anywhere in its term"
     ),
 }
 """Features whose distribution differs between training and scoring by design, and why."""

@@ -4,17 +4,20 @@ and how much recorded history a point needs.
 A customer's renewals may be monthly, quarterly, annual, multi-year or a mix. Each decided
 renewal closes a *term*: the days since the account's previous renewal, or, for a first
 renewal, the account's usual spacing between renewals (all its renewal dates count, upcoming
-ones too, since a contract says when it ends), else the days since the account was created,
-else the typical term of all accounts.
+ones too, since a contract says when it ends), else the days since the account was created when that is a usual term (an account created
+long before the recorded renewals says nothing by its age), else the typical term of all
+accounts.
 
 Observation points are then placed relative to that term (:func:`lead_times`):
 
 * terms of :data:`SHORT_TERM_DAYS` days or more get the classic points 30, 60, 90 and 180
   days before the renewal, those that fall inside the term;
 * shorter terms (monthly, quarterly) get one point per renewal, at a sixth, half or five
-  sixths of the term before it, in turn from one renewal of the account to the next. A
-  monthly account renews twelve times a year: one point per renewal keeps the training set
-  proportional to the decisions, and the rotation covers the whole term, as scoring does.
+  sixths of the term before it, which of the three chosen by a hash of the account and the
+  renewal date. A monthly account renews twelve times a year: one point per renewal keeps the
+  training set proportional to the decisions, and the three positions cover the term as
+  scoring does. The hash (not the renewal's rank within its account) mixes the positions in
+  every period, so validation and test rows sit where training rows do.
 
 The history a point needs behind it (:func:`min_history_days`) is a third of the recorded
 history, at most :data:`MAX_MIN_HISTORY_DAYS`: three months of data need 30 days, a year or
@@ -54,12 +57,21 @@ TERM_NAMES = (
 """Names of the usual contract terms, with the day ranges they cover."""
 
 
+OTHER_TERMS = "other"
+"""The name of every term that is not one of :data:`TERM_NAMES`."""
+
+
 def term_name(days: float) -> str:
-    """``monthly``, ``annual``... for the usual terms, else ``<days>-day``."""
+    """``monthly``, ``annual``... for the usual terms, else ``other``."""
     for name, low, high in TERM_NAMES:
         if low <= days <= high:
             return name
-    return f"{round(days)}-day"
+    return OTHER_TERMS
+
+
+def is_usual_term(days: float) -> bool:
+    """Whether ``days`` is one of the usual contract terms (monthly, annual...) of :data:`TERM_NAMES`."""
+    return any(low <= days <= high for _, low, high in TERM_NAMES)
 
 
 def renewal_terms(renewals: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
@@ -78,18 +90,21 @@ def renewal_terms(renewals: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFram
             accounts[["account_id", "created_at"]], on="account_id", how="left"
         )["created_at"]
         since_created = (dates - created.to_numpy()).dt.total_seconds() / 86_400
-        term = term.fillna(since_created.where(since_created > 0))
+        # trusted only when it is a usual term: an account created long before the recorded
+        # renewals began says nothing about the length of its term
+        usual_term = since_created.map(lambda days: pd.notna(days) and is_usual_term(days))
+        term = term.fillna(since_created.where(usual_term.astype(bool)))
     typical = float(gap.median()) if gap.notna().any() else DEFAULT_TERM_DAYS
     term = term.fillna(typical).clip(lower=1).round()
     start = previous.fillna(dates - pd.to_timedelta(term, unit="D"))
     return pd.DataFrame({"term_days": term.astype(np.int64), "term_start": start})
 
 
-def lead_times(term_days: pd.Series, ordinal: pd.Series) -> pd.DataFrame:
+def lead_times(term_days: pd.Series, position: pd.Series) -> pd.DataFrame:
     """Candidate observation points: ``row`` (of ``term_days``' index) and ``lead_days``.
 
-    ``ordinal`` numbers each renewal within its account (0, 1, 2...), choosing the share of a
-    short term in turn.
+    ``position`` (any integers, e.g. :func:`renewal_positions`) picks each short term's share
+    of :data:`SHORT_TERM_FRACTIONS`, modulo their number.
     """
     long = term_days >= SHORT_TERM_DAYS
     long_points = (
@@ -99,7 +114,7 @@ def lead_times(term_days: pd.Series, ordinal: pd.Series) -> pd.DataFrame:
     )
     short = term_days[~long]
     fraction = np.asarray(SHORT_TERM_FRACTIONS)[
-        ordinal[~long].to_numpy() % len(SHORT_TERM_FRACTIONS)
+        position[~long].to_numpy() % len(SHORT_TERM_FRACTIONS)
     ]
     short_lead = np.clip(
         np.round(short.to_numpy() * fraction), 1, np.maximum(short.to_numpy() - 1, 1)
@@ -109,6 +124,16 @@ def lead_times(term_days: pd.Series, ordinal: pd.Series) -> pd.DataFrame:
     return points.sort_values(["row", "lead_days"], kind="stable", ignore_index=True)
 
 
+def renewal_positions(renewals: pd.DataFrame) -> pd.Series:
+    """A stable pseudo-random integer per renewal, from its account and date (same data, same points)."""
+    keys = renewals[["account_id", "renewal_date"]].astype({"account_id": "string"})
+    return pd.Series(
+        pd.util.hash_pandas_object(keys, index=False).to_numpy() % 2**31,
+        index=renewals.index,
+        dtype=np.int64,
+    )
+
+
 def min_history_days(history_days: float | None) -> int:
     """Days of recorded history a point needs: a third of what the data holds, at most 90."""
     if history_days is None:
@@ -116,10 +141,16 @@ def min_history_days(history_days: float | None) -> int:
     return int(min(MAX_MIN_HISTORY_DAYS, max(0, history_days) * MIN_HISTORY_SHARE))
 
 
-def describe_leads(term_days: int, leads: pd.Series) -> str:
-    """Where the points of one kind of term fall, in words."""
-    values = sorted({int(v) for v in leads})
-    if term_days >= SHORT_TERM_DAYS:
-        return "/".join(map(str, values)) + " days before"
-    span = f"{values[0]} days" if len(values) == 1 else f"{values[0]}-{values[-1]} days"
-    return f"one per renewal, a sixth, half or five sixths of the term before ({span})"
+def describe_leads(term_days: pd.Series, leads: pd.Series) -> str:
+    """Where the points of one kind of term fell, in words (``term_days`` of each kept point)."""
+    if leads.empty:
+        return "none kept"
+    long = term_days >= SHORT_TERM_DAYS
+    said = []
+    if long.any():
+        said.append("/".join(map(str, sorted({int(v) for v in leads[long]}))) + " days before")
+    if (~long).any():
+        low, high = int(leads[~long].min()), int(leads[~long].max())
+        span = f"{low} days" if low == high else f"{low}-{high} days"
+        said.append(f"one per renewal at a sixth, half or five sixths of the term before ({span})")
+    return "; ".join(said)

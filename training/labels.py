@@ -26,7 +26,13 @@ import numpy as np
 import pandas as pd
 
 from training.errors import TrainingDataError
-from training.geometry import describe_leads, lead_times, renewal_terms, term_name
+from training.geometry import (
+    describe_leads,
+    lead_times,
+    renewal_positions,
+    renewal_terms,
+    term_name,
+)
 
 MIN_RENEWALS_PER_OUTCOME = 20
 """Training needs at least this many labelled renewals that churned, and as many that renewed:
@@ -38,8 +44,9 @@ class ObservationPoints:
     """The labelled points, how many candidate points each rule skipped, and the geometry used.
 
     ``geometry`` has one row per kind of term (``term``, ``renewals``, ``term_days``,
-    ``leads``, ``points``): the decided renewals closing such terms, their median length,
-    where their points fell and how many were kept.
+    ``shortest``, ``longest``, ``leads``, ``points``): the decided renewals closing such
+    terms, their median, shortest and longest length, where their points fell and how many
+    were kept.
     """
 
     points: pd.DataFrame
@@ -71,8 +78,8 @@ class ObservationPoints:
         """What was chosen and left out, in words, for the run's report and the model card."""
         notes = [f"observation points: {self.lead_times}; {self.min_history}"]
         notes += [
-            f"{row.term} terms: {row.renewals:,} decided renewals (median {row.term_days} days), "
-            f"points {row.leads}, {row.points:,} kept"
+            f"{row.term} terms ({_days(row)}): {row.renewals:,} decided renewals, "
+            + (f"{row.points:,} points kept, {row.leads}" if row.points else "no point kept")
             for row in self.geometry.itertuples()
         ]
         notes.append(f"{self.undecided_renewals:,} renewals without an outcome yet are not labels")
@@ -82,6 +89,12 @@ class ObservationPoints:
             if count
         ]
         return notes
+
+
+def _days(row) -> str:
+    if row.shortest == row.longest:
+        return f"{row.term_days} days"
+    return f"{row.shortest}-{row.longest} days, median {row.term_days}"
 
 
 def observation_points(
@@ -102,7 +115,6 @@ def observation_points(
         drop=True
     )
     renewals["previous_renewal"] = renewals.groupby("account_id")["renewal_date"].shift(1)
-    renewals["ordinal"] = renewals.groupby("account_id").cumcount()
     renewals = renewals.join(renewal_terms(renewals, accounts))
     decided = renewals[renewals["outcome"].notna()]
     undecided = len(renewals) - len(decided)
@@ -118,7 +130,7 @@ def observation_points(
         how="left",
     ).reset_index(drop=True)
     if lead_times_days is None:
-        leads = lead_times(decided["term_days"], decided["ordinal"])
+        leads = lead_times(decided["term_days"], renewal_positions(decided))
         points = decided.iloc[leads["row"]].reset_index(drop=True)
         points["lead_days"] = leads["lead_days"].to_numpy()
         lead_text = "placed by contract term (lead_times_days not set)"
@@ -185,21 +197,20 @@ def observation_points(
 
 def _geometry(decided: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
     """One row per kind of term: decided renewals, median length, where the points fell, points kept."""
-    renewal_terms_named = decided["term_days"].map(term_name)
+    decided_terms = decided["term_days"].map(term_name)
     kept_terms = kept["term_days"].map(term_name)
     rows = []
-    for name, terms in decided["term_days"].groupby(renewal_terms_named, sort=False):
-        median = int(terms.median())
-        leads = kept.loc[kept_terms == name, "lead_days"]
+    for name, terms in decided["term_days"].groupby(decided_terms, sort=False):
+        here = kept_terms == name
         rows.append(
             {
                 "term": name,
                 "renewals": len(terms),
-                "term_days": median,
-                "leads": describe_leads(median, leads) if len(leads) else "none kept",
-                "points": len(leads),
+                "term_days": int(terms.median()),
+                "shortest": int(terms.min()),
+                "longest": int(terms.max()),
+                "leads": describe_leads(kept.loc[here, "term_days"], kept.loc[here, "lead_days"]),
+                "points": int(here.sum()),
             }
         )
-    return pd.DataFrame(
-        rows, columns=["term", "renewals", "term_days", "leads", "points"]
-    ).sort_values(["term_days"], ignore_index=True)
+    return pd.DataFrame(rows).sort_values(["term_days"], ignore_index=True)

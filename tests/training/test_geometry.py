@@ -46,7 +46,7 @@ def test_renewal_terms_of_a_single_renewal_come_from_creation_then_from_everyone
         created={"new": T("2024-01-01"), "old": T("2023-12-01"), "lone": None},
     )
     by_account = terms.groupby("account_id")["term_days"].first()
-    assert by_account["new"] == 31  # since created
+    assert by_account["new"] == 31  # since created: a usual term
     assert by_account["lone"] == 30  # the typical spacing of all accounts
     start = terms.set_index("account_id").loc["new", "term_start"]
     assert start == T("2024-01-01")
@@ -82,8 +82,17 @@ def test_min_history_days_is_a_third_of_the_history_at_most_90(history, needed):
         (91, "quarterly"),
         (365, "annual"),
         (730, "two-year"),
-        (45, "45-day"),
+        (45, "other"),
     ],
 )
 def test_term_name_names_the_usual_terms(days, name):
     assert term_name(days) == name
+
+
+def test_renewal_terms_ignore_an_age_that_is_no_usual_term():
+    # created years before its only recorded renewal: the age says nothing about its term
+    terms = _terms(
+        [("old", "2024-02-01"), ("m", "2024-01-01"), ("m", "2024-01-31")],
+        created={"old": T("2019-05-17"), "m": T("2023-12-01")},
+    )
+    assert terms.set_index("account_id").loc["old", "term_days"] == 30

@@ -136,7 +136,14 @@ def test_observation_points_by_term_give_each_monthly_renewal_one_point_inside_i
         T("2024-04-15"),
         T("2024-05-15"),
     ]
-    assert monthly["lead_days"].tolist() == [15, 5, 26, 15]  # terms 31, 29, 31, 30 days
+    # the first term is the account's usual spacing (30 days), then 29, 31 and 30 days; each
+    # point falls at a sixth, half or five sixths of its term
+    assert monthly["term_days"].tolist() == [30, 29, 31, 30]
+    shares = (monthly["lead_days"] / monthly["term_days"]).round(1).tolist()
+    assert set(shares) <= {0.2, 0.5, 0.8}
+    assert (
+        monthly["lead_days"].tolist() == _by_term().points.loc[monthly.index, "lead_days"].tolist()
+    )
     previous = monthly["renewal_date"] - pd.to_timedelta(monthly["term_days"], unit="D")
     assert (monthly["as_of"] > previous).all()
 
@@ -156,10 +163,27 @@ def test_observation_points_by_term_describe_the_geometry_per_term():
     assert geometry.loc["annual", "leads"] == "30/60/90/180 days before"
     notes = " ".join(result.notes())
     assert "placed by contract term" in notes
-    assert "monthly terms: 4 decided renewals (median 30 days)" in notes
+    assert (
+        "monthly terms (29-31 days, median 30): 4 decided renewals, 4 points kept, one per" in notes
+    )
 
 
 def test_observation_points_check_trainable_names_how_many_renewals_it_needs():
     result = _by_term()
     with pytest.raises(TrainingDataError, match="at least 20 churned and 20 renewed"):
         result.check_trainable()
+
+
+def test_observation_points_by_term_mix_the_positions_in_every_period():
+    # 300 monthly accounts renewing on the same days: each month holds all three positions
+    rows = [
+        (f"m{i}", f"2024-{month:02d}-01", "renewed", 10.0, None)
+        for i in range(300)
+        for month in range(1, 8)
+    ]
+    accounts = pd.DataFrame({"account_id": [f"m{i}" for i in range(300)]})
+    points = observation_points(_renewals(rows), accounts, None).points
+    for _, month in points.groupby("renewal_date"):
+        shares = (month["lead_days"] / month["term_days"]).round(1).value_counts(normalize=True)
+        assert set(shares.index) == {0.2, 0.5, 0.8}
+        assert shares.min() > 0.2

@@ -56,8 +56,12 @@ def draw_cohort(
     usage_rows_per_year: float,
     timeline: Timeline,
     rng: np.random.Generator,
+    monthly_share: float | None = None,
 ) -> Cohort:
-    """Draw the static attributes of the accounts numbered ``index``."""
+    """Draw the static attributes of the accounts numbered ``index``.
+
+    ``monthly_share`` replaces every segment's own share of monthly contracts when given.
+    """
     n = len(index)
     segment = rng.choice(len(shares), size=n, p=shares).astype(np.int8)
 
@@ -103,7 +107,8 @@ def draw_cohort(
         segment=segment,
         created_day=created_day,
         created_second=created_second,
-        monthly=rng.random(n) < by_segment("monthly_share", segment),
+        monthly=rng.random(n)
+        < (by_segment("monthly_share", segment) if monthly_share is None else monthly_share),
         seats=seats,
         plan=plan,
         discount=discount,

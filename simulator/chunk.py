@@ -71,6 +71,7 @@ def generate_chunk(config: SimulationConfig, chunk: int) -> Chunk:
         config.usage_rows_per_account_year,
         timeline,
         rng["accounts"],
+        config.monthly_share,
     )
     incidents = draw_incidents(cohort, timeline, rng["incidents"])
     paths = simulate_health_paths(cohort, incidents, timeline, rng["health"])

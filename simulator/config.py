@@ -78,6 +78,13 @@ class SimulationConfig(StrictModel):
     segment_mix: SegmentMix = Field(
         default_factory=SegmentMix, description="Share of accounts per segment."
     )
+    monthly_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of accounts on month-to-month contracts in every segment (1: a monthly-only "
+        "product); null keeps each segment's own share (smb 35%, mid-market 8%, enterprise none).",
+    )
     dirty_fraction: float = Field(
         default=0.001,
         ge=0,

@@ -4,9 +4,10 @@ and how much recorded history a point needs.
 A customer's renewals may be monthly, quarterly, annual, multi-year or a mix. Each decided
 renewal closes a *term*: the days since the account's previous renewal, or, for a first
 renewal, the account's usual spacing between renewals (all its renewal dates count, upcoming
-ones too, since a contract says when it ends), else the days since the account was created when that is a usual term (an account created
-long before the recorded renewals says nothing by its age), else the typical term of all
-accounts.
+ones too, since a contract says when it ends), else the days since the account was created
+when that is a usual term (an account created long before the recorded renewals says nothing
+by its age), else the typical term of an account (the median over accounts of their usual
+spacing).
 
 Observation points are then placed relative to that term (:func:`lead_times`):
 
@@ -94,7 +95,9 @@ def renewal_terms(renewals: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFram
         # renewals began says nothing about the length of its term
         usual_term = since_created.map(lambda days: pd.notna(days) and is_usual_term(days))
         term = term.fillna(since_created.where(usual_term.astype(bool)))
-    typical = float(gap.median()) if gap.notna().any() else DEFAULT_TERM_DAYS
+    # the typical term of an account, not of a renewal: monthly accounts renew twelve times as often
+    per_account = usual.groupby(renewals["account_id"], sort=False).first().dropna()
+    typical = float(per_account.median()) if len(per_account) else DEFAULT_TERM_DAYS
     term = term.fillna(typical).clip(lower=1).round()
     start = previous.fillna(dates - pd.to_timedelta(term, unit="D"))
     return pd.DataFrame({"term_days": term.astype(np.int64), "term_start": start})

@@ -18,7 +18,7 @@ import pandas as pd
 
 from churn_scorecard.console import ProgressCallback
 from features.catalogue import FeatureConfig, FeatureSource, build_features, get_feature_set
-from features.catalogue.norms import with_fitted_norms
+from features.catalogue.norms import fit_feature_settings
 from features.contract import TABLES
 from features.data import Dataset, load_dataset
 from simulator import OUTLOOK_FILE, TRUTH_DIR, TRUTH_FILE
@@ -70,15 +70,15 @@ def load_renewal_training_set(
                 f"exclude_features names {unknown}, which are not in feature set {feature_set.name}; "
                 f"check their spelling against docs/features.md"
             )
-        wanted = [name for name in feature_set.features if name not in config.exclude_features]
         if progress:
             progress("features", 0, 1)
         features_source = FeatureSource.from_dataset(dataset)
         feature_config = FeatureConfig()
         if len(observed.points):
-            # usage norms from before the first point: no later row informs them
+            # norms and events vocabulary from before the first point: no later row informs them
             first_point = pd.Timestamp(observed.points["as_of"].min()).to_pydatetime()
-            feature_config = with_fitted_norms(feature_config, features_source, first_point)
+            feature_config = fit_feature_settings(feature_config, features_source, first_point)
+        wanted = [n for n in feature_set.names(feature_config) if n not in config.exclude_features]
         frame = build_features(features_source, observed.points[KEYS], wanted, feature_config)
         if progress:
             progress("features", 1, 1)

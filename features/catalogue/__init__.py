@@ -16,7 +16,7 @@ from features.catalogue.engines import (
 )
 from features.catalogue.errors import EngineError, FeatureError, PointsError, UnknownFeatureError
 from features.catalogue.points import active_accounts, observation_points
-from features.catalogue.registry import CATALOGUE, get_feature
+from features.catalogue.registry import CATALOGUE, find_feature, get_feature
 from features.catalogue.render import format_value, render
 from features.catalogue.sets import CHURN_V1, FEATURE_SETS, FeatureSet, get_feature_set
 from features.catalogue.spec import Empty, Feature, Risk, Source, Unit
@@ -43,6 +43,7 @@ __all__ = [
     "build_features",
     "export_parquet",
     "feature_table",
+    "find_feature",
     "format_value",
     "get_feature",
     "get_feature_set",

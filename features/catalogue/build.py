@@ -38,8 +38,15 @@ import pandas as pd
 from features.catalogue.config import FeatureConfig
 from features.catalogue.engines import FeatureSource
 from features.catalogue.errors import PointsError
+from features.catalogue.events import vocabulary_features
 from features.catalogue.points import normalise_points
-from features.catalogue.registry import CATALOGUE, HELPERS, TABLE_SPECS, get_feature
+from features.catalogue.registry import (
+    CATALOGUE,
+    HELPERS,
+    TABLE_SPECS,
+    find_feature,
+    get_feature,
+)
 from features.catalogue.rows import Rows, Values
 from features.catalogue.spec import DAY, Empty, Feature, Helper, PerValue, TableSpec, Unit
 
@@ -68,13 +75,14 @@ def build_features(
 ) -> pd.DataFrame:
     """One row per distinct ``(account_id, as_of)`` point with the features available for it.
 
-    ``features`` are catalogue names (default: all, e.g. ``CHURN_V1.features``); those
-    whose tables or columns are absent from ``source`` are left out of the result.
+    ``features`` are catalogue names (default: all, and the per-event features of
+    ``config``'s usage events vocabulary, e.g. ``CHURN_V1.names(config)``); those whose
+    tables or columns are absent from ``source`` are left out of the result.
     Rows are sorted by account_id, then as_of.
     """
     table = feature_table(source, points, features, config, strategy)
     frame = source.backend.execute(table)
-    return _with_dtypes(frame, [CATALOGUE[name] for name in table.columns if name in CATALOGUE])
+    return _with_dtypes(frame, [f for f in map(find_feature, table.columns) if f is not None])
 
 
 def feature_table(
@@ -91,13 +99,18 @@ def feature_table(
         strategy = "dates" if dates <= DATES_STRATEGY_MAX else "points"
     tables = {name: source.table(name) for name in source.tables}
     return compile_features(
-        tables, source.columns, point_table, _select(features), config, strategy, span
+        tables, source.columns, point_table, _select(features, config), config, strategy, span
     )
 
 
-def available_features(source: FeatureSource, features: Iterable[str] | None = None) -> list[str]:
-    """The requested features (default: all) that ``source`` has the tables and columns for."""
-    return [f.name for f in _select(features) if _available(f.name, source.columns)]
+def available_features(
+    source: FeatureSource,
+    features: Iterable[str] | None = None,
+    config: FeatureConfig | None = None,
+) -> list[str]:
+    """The requested features (default: all, per event of ``config`` too) that ``source``
+    has the tables and columns for."""
+    return [f.name for f in _select(features, config) if _available(f.name, source.columns)]
 
 
 def compile_features(
@@ -155,14 +168,15 @@ def _by_horizon(
     ]
 
 
-def _select(features: Iterable[str] | None) -> list[Feature]:
+def _select(features: Iterable[str] | None, config: FeatureConfig | None = None) -> list[Feature]:
     if features is None:
-        return list(CATALOGUE.values())
+        events = config.usage_events_vocabulary if config else ()
+        return [*CATALOGUE.values(), *vocabulary_features(events)]
     return [get_feature(name) for name in dict.fromkeys(features)]
 
 
 def _item(name: str) -> Feature | Helper:
-    return HELPERS[name] if name in HELPERS else CATALOGUE[name]
+    return HELPERS[name] if name in HELPERS else get_feature(name)
 
 
 def _table_of(item: Feature | Helper) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from churn_scorecard.config import StrictModel
 
@@ -28,6 +28,32 @@ class FeatureConfig(StrictModel):
         "features.catalogue.norms); events without a norm are left out of those features, and "
         "without any norm they are missing.",
     )
+
+    usage_events_vocabulary: tuple[str, ...] = Field(
+        default=(),
+        max_length=64,
+        description="The usage events (values of usage_events.event) that get features of their "
+        "own: counts over 30 and 90 days, the trend, per active user, days since the last one "
+        "(see features.catalogue.events). churn train fits it from the usage before the first "
+        "observation point (the events with the most rows, see features.catalogue.norms) and the "
+        "model carries it to scoring; empty, no per-event features.",
+    )
+
+    @model_validator(mode="after")
+    def _register_vocabulary(self) -> FeatureConfig:
+        # the vocabulary's features resolve by name (get_feature) wherever this config exists;
+        # a name is a pure function of its event, so registering never changes what a name means
+        from features.catalogue.registry import register_vocabulary
+
+        register_vocabulary(self.usage_events_vocabulary)
+        return self
+
+    @field_validator("usage_events_vocabulary")
+    @classmethod
+    def _event_names(cls, events: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not e.strip() for e in events):
+            raise ValueError("usage events vocabulary holds an empty event name")
+        return tuple(dict.fromkeys(events))  # names are kept exactly: they must match the data
 
     @field_validator("event_quantity_norms")
     @classmethod

@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from features.catalogue.registry import CATALOGUE, HELPERS
+from features.catalogue.events import event_slug
+from features.catalogue.norms import MAX_VOCABULARY_EVENTS, MIN_ROWS_PER_VOCABULARY_EVENT
+from features.catalogue.registry import CATALOGUE, HELPERS, find_feature, register_vocabulary
 from features.catalogue.sets import FEATURE_SETS
 from features.catalogue.spec import Empty, Feature, Helper, Risk, Source
 
@@ -26,7 +28,8 @@ def render_page() -> str:
         "",
         "<!-- Generated from features/catalogue by `uv run python -m features.catalogue.docs`; do not edit. -->",
         "",
-        f"{len(CATALOGUE)} features, each computed for an (account_id, as_of) point from the rows known "
+        f"{len(CATALOGUE)} features (and six per event of the fitted usage events vocabulary, "
+        "at the end), each computed for an (account_id, as_of) point from the rows known "
         "before as_of. How they are computed, and why, is in [feature_engine.md](feature_engine.md).",
         "",
         "Columns: **window** the span of event time read; **unit**; **risk** whether higher or lower values "
@@ -55,7 +58,36 @@ def render_page() -> str:
             "|---|---|---|---|---|---|---|---|",
         ]
         lines += [_row(f) for f in features]
+    lines += _per_event()
     return "\n".join(lines) + "\n"
+
+
+EXAMPLE_EVENT = "Page View"
+"""The event the per-event features are shown for."""
+
+
+def _per_event() -> list[str]:
+    features = register_vocabulary((EXAMPLE_EVENT,))
+    slug = event_slug(EXAMPLE_EVENT)
+    return [
+        "",
+        f"## Per event of the usage events vocabulary ({len(features)} per event)",
+        "",
+        "`churn train` fits `FeatureConfig.usage_events_vocabulary` from the usage known before "
+        f"the first observation point: the events with the most usage rows (at least "
+        f"{MIN_ROWS_PER_VOCABULARY_EVENT} rows, at most {MAX_VOCABULARY_EVENTS} events, sorted by "
+        "name), and the model carries it to `churn score` and the service (`GET /model` shows it "
+        "in `feature_settings`). `churn_v1` then adds these features for each of its events "
+        "(see `features.catalogue.events`); an event absent from the data gives 0, and the cap "
+        "for days since. Risk is `-`: whether more of an event means less risk depends on what "
+        "the event is. In the names, an event that is already a short lower-case name "
+        "(`report_run`) stands for itself; any other becomes its lower-case ASCII form plus 8 "
+        f"hex digits of its SHA-256. Shown here for an event named `{EXAMPLE_EVENT}` (`{slug}`):",
+        "",
+        "| feature | description | window | unit | risk | empty | reads | sentence |",
+        "|---|---|---|---|---|---|---|---|",
+        *(_row(f) for f in features),
+    ]
 
 
 def _row(feature: Feature) -> str:
@@ -86,7 +118,7 @@ def _reads(feature: Feature) -> str:
         return _table_columns(feature)
     names = feature.inputs + feature.optional_inputs
     return "from " + ", ".join(
-        f"`{n}`" if n in CATALOGUE else _table_columns(HELPERS[n]) for n in names
+        f"`{n}`" if find_feature(n) else _table_columns(HELPERS[n]) for n in names
     )
 
 

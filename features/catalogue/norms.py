@@ -1,4 +1,4 @@
-"""Norms fitted from the data: what the population typically does, for features that compare with it.
+"""Settings fitted from the data: the population's norms and the customer's event vocabulary.
 
 Some measures only mean something against other customers: a usage row of ``api_call``
 typically carries about 40 calls, one of ``invite_user`` one invite. The typical quantity
@@ -6,6 +6,10 @@ per row of each event, over all accounts, is fitted once from usage *before* the
 point a model learns from (so no later row informs it), stored in
 :class:`~features.catalogue.config.FeatureConfig` and, through it, in the feature-set
 version and the trained model, which hands it to every later build.
+
+The same holds for the usage events vocabulary: the events that get features of their
+own (see :mod:`features.catalogue.events`) are the customer's most used, by usage rows
+before the cut. :func:`fit_feature_settings` fits both.
 """
 
 from __future__ import annotations
@@ -18,8 +22,24 @@ from features.catalogue.engines import FeatureSource
 MIN_ROWS_PER_EVENT = 100
 """Events with fewer usage rows than this before the cut get no norm (too few to say what is typical)."""
 
+MIN_ROWS_PER_VOCABULARY_EVENT = 100
+"""Events with fewer usage rows than this before the cut get no features of their own."""
+
+MAX_VOCABULARY_EVENTS = 12
+"""At most this many events get features of their own (six each), which bounds the feature
+count, the build and TreeSHAP's cost whatever the customer's vocabulary."""
+
 SIGNIFICANT_DIGITS = 4
 """Norms are rounded, so that the feature-set version does not turn on noise in the last digits."""
+
+
+def _known_usage(source: FeatureSource, before: datetime):
+    """Usage rows with an event that happened and were recorded before ``before``."""
+    usage = source.table("usage_events")
+    usage = usage.filter(usage.timestamp < before, usage.event.notnull())
+    if source.has("usage_events", ["recorded_at"]):
+        usage = usage.filter(usage.recorded_at.fill_null(usage.timestamp) < before)
+    return usage
 
 
 def event_quantity_norms(
@@ -33,10 +53,7 @@ def event_quantity_norms(
     """
     if not source.has("usage_events", ["event"]):
         return {}
-    usage = source.table("usage_events")
-    usage = usage.filter(usage.timestamp < before, usage.event.notnull())
-    if source.has("usage_events", ["recorded_at"]):
-        usage = usage.filter(usage.recorded_at.fill_null(usage.timestamp) < before)
+    usage = _known_usage(source, before)
     per_event = usage.group_by("event").aggregate(
         rows=usage.count(), quantity=usage.quantity.fill_null(1).cast("float64").mean()
     )
@@ -62,3 +79,48 @@ def with_fitted_norms(
     if not norms:
         return config
     return FeatureConfig.model_validate({**config.model_dump(), "event_quantity_norms": norms})
+
+
+def usage_events_vocabulary(
+    source: FeatureSource,
+    before: datetime,
+    min_rows: int = MIN_ROWS_PER_VOCABULARY_EVENT,
+    max_events: int = MAX_VOCABULARY_EVENTS,
+) -> tuple[str, ...]:
+    """The events with the most usage rows known before ``before`` (at least ``min_rows``
+    each, at most ``max_events``), in alphabetical order.
+
+    Rows count as for the norms (happened and recorded before ``before``). Ties in rows go
+    to the alphabetically first event; the chosen events are then sorted by name, so the
+    feature order (and the feature-set version) changes only when the chosen events do.
+    No usage table, or no event with ``min_rows``, no vocabulary.
+    """
+    if not source.has("usage_events", ["event"]):
+        return ()
+    usage = _known_usage(source, before)
+    per_event = usage.group_by("event").aggregate(rows=usage.count())
+    top = (
+        per_event.filter(per_event.rows >= min_rows)
+        .order_by([per_event.rows.desc(), per_event.event])
+        .limit(max_events)
+    )
+    frame = source.backend.execute(top)
+    return tuple(sorted(str(event) for event in frame["event"]))
+
+
+def fit_feature_settings(
+    config: FeatureConfig, source: FeatureSource, before: datetime
+) -> FeatureConfig:
+    """``config`` with the norms and the usage events vocabulary it lacks fitted from
+    ``source``'s rows before ``before`` (what ``churn train`` and ``churn features`` use).
+
+    Settings ``config`` already holds (set by hand or carried by a trained model) are
+    kept; ``config`` itself comes back when nothing is fitted.
+    """
+    fitted = with_fitted_norms(config, source, before)
+    if fitted.usage_events_vocabulary:
+        return fitted
+    events = usage_events_vocabulary(source, before)
+    if not events:
+        return fitted
+    return FeatureConfig.model_validate({**fitted.model_dump(), "usage_events_vocabulary": events})

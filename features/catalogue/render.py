@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from features.catalogue.registry import CATALOGUE
+from features.catalogue.registry import get_feature
 from features.catalogue.spec import Empty, Feature, Unit
 
 SPECIAL_FIELDS = frozenset({"value", "abs", "change", "not", "label"})
@@ -61,7 +61,7 @@ def is_empty(feature: Feature, value: Any) -> bool:
 
 def render(feature: Feature | str, row: Mapping[str, Any], currency: str = "") -> str:
     """The sentence for ``feature`` in ``row`` (a mapping of feature names to values)."""
-    feature = CATALOGUE[feature] if isinstance(feature, str) else feature
+    feature = get_feature(feature) if isinstance(feature, str) else feature
     value = row.get(feature.name)
     required = _features_in(_OPTIONAL.sub("", feature.template))
     empty = is_empty(feature, value) or any(_missing(row.get(name)) for name in required)
@@ -72,7 +72,7 @@ def render(feature: Feature | str, row: Mapping[str, Any], currency: str = "") -
 
     def optional(match: re.Match) -> str:
         names = _features_in(match.group(1))
-        known = not any(is_empty(CATALOGUE[name], row.get(name)) for name in names)
+        known = not any(is_empty(get_feature(name), row.get(name)) for name in names)
         return match.group(1) if known else ""
 
     template = _OPTIONAL.sub(optional, feature.template)
@@ -125,7 +125,7 @@ def _field(feature: Feature, row: Mapping[str, Any], name: str, word: str, curre
     if name in ("value", "abs"):
         subject = feature
     else:
-        subject, value = CATALOGUE[name], row.get(name)
+        subject, value = get_feature(name), row.get(name)
     forms = word.split("|") if word else []
     if len(forms) == 3:
         return _by_sign(value, forms)

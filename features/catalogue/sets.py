@@ -19,6 +19,7 @@ from features.catalogue.build import compile_features
 from features.catalogue.config import FeatureConfig
 from features.catalogue.engines import IBIS_TYPES
 from features.catalogue.errors import UnknownFeatureError
+from features.catalogue.events import vocabulary_features
 from features.catalogue.registry import CATALOGUE, get_feature
 from features.catalogue.spec import Feature
 from features.contract import TABLES
@@ -41,21 +42,30 @@ _METADATA = (
 
 @dataclass(frozen=True)
 class FeatureSet:
-    """A named list of catalogue features."""
+    """A named list of catalogue features, plus (with ``per_event``) the per-event features
+    of the config's usage events vocabulary (see :mod:`features.catalogue.events`)."""
 
     name: str
     description: str
     features: tuple[str, ...]
+    per_event: bool = True
 
     def __post_init__(self) -> None:
         for name in self.features:
             get_feature(name)
 
+    def names(self, config: FeatureConfig | None = None) -> tuple[str, ...]:
+        """The set's feature names under ``config``: its catalogue features, then per event."""
+        if not self.per_event or config is None:
+            return self.features
+        events = config.usage_events_vocabulary
+        return self.features + tuple(f.name for f in vocabulary_features(events))
+
     def fingerprint(self, config: FeatureConfig | None = None) -> str:
         """A SHA-256 hex digest of the set's definitions under ``config``."""
         config = config or FeatureConfig()
         return _fingerprint(
-            tuple(get_feature(name) for name in self.features), config.model_dump_json()
+            tuple(get_feature(name) for name in self.names(config)), config.model_dump_json()
         )
 
     def version(self, config: FeatureConfig | None = None) -> str:
@@ -86,7 +96,8 @@ def _fingerprint(features: tuple[Feature, ...], config_json: str) -> str:
 
 CHURN_V1 = FeatureSet(
     name="churn_v1",
-    description="Every feature of the catalogue: usage, support, surveys, billing, relationship and contract.",
+    description="Every feature of the catalogue: usage, support, surveys, billing, relationship and "
+    "contract, plus six per event of the fitted usage events vocabulary.",
     features=tuple(CATALOGUE),
 )
 

@@ -53,10 +53,14 @@ BY_EVENT = PerValue(
         "year_quantity": lambda r: r.qty.sum(),
         **{f"rows_{d}d": (lambda r, d=d: r.count(r.within(d))) for d in INTENSITY_DAYS},
         **{f"quantity_{d}d": (lambda r, d=d: r.total(r.qty, r.within(d))) for d in INTENSITY_DAYS},
+        "quantity_prev_30d": lambda r: r.total(r.qty, r.between(30, 60)),
+        "last_age_90d": lambda r: r.age.min(where=r.within(HORIZON_DAYS)),
     },
 )
 """Each event's rows and quantity per point over the account's year (and the intensity
-windows): every feature that reads the year is computed from these, in one aggregate."""
+windows, the 30 days before the last 30, the age of its last row in the table's horizon):
+every feature that reads the year, and every per-event feature (features.catalogue.events),
+is computed from these, in one aggregate."""
 
 
 def _events(days: int) -> Feature:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.catalogue import CATALOGUE, Source
+from features.catalogue import Source, find_feature
 from serving.scoring.columns import DIMENSIONS
 from training.artifact import PROBABILITY_FLOOR, Calibration, HealthScale
 
@@ -79,7 +79,7 @@ def source_matrix(features: Sequence[str], sources: Sequence[Source]) -> np.ndar
 
 def feature_source(name: str) -> Source:
     """The catalogue source of a feature; features outside the catalogue count as contract."""
-    feature = CATALOGUE.get(name)
+    feature = find_feature(name)
     return feature.source if feature is not None else Source.CONTRACT
 
 

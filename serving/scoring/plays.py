@@ -16,7 +16,7 @@ from pydantic import Field
 
 from churn_scorecard.config import StrictModel, load_config
 from churn_scorecard.errors import ConfigError
-from features.catalogue import CATALOGUE
+from features.catalogue import find_feature
 from serving.scoring.attribution import feature_source
 from serving.scoring.columns import DIMENSIONS
 from serving.scoring.explanation import Driver, RecommendedPlay
@@ -66,10 +66,10 @@ class Playbook(StrictModel):
         for play in self.plays:
             for driver in play.drivers:
                 if driver in dimensions or (
-                    driver in CATALOGUE and feature_source(driver) in DIMENSIONS
+                    find_feature(driver) is not None and feature_source(driver) in DIMENSIONS
                 ):
                     continue
-                if driver in CATALOGUE or driver == "contract":
+                if find_feature(driver) is not None or driver == "contract":
                     what = (
                         "the contract dimension" if driver == "contract" else "a contract feature"
                     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from churn_scorecard.console import ProgressCallback
-from features.catalogue import CATALOGUE, FeatureSource, active_accounts, build_features
+from features.catalogue import FeatureSource, active_accounts, build_features, find_feature
 from features.catalogue.points import parse_as_of
 from features.data import Dataset, load_dataset
 from serving.scoring.alerts import post_alerts, record_alerts
@@ -148,5 +148,5 @@ def scoring_features(dataset: Dataset, scorer: Scorer, as_of: datetime) -> pd.Da
             f"no account of {dataset.report.source} is active at {as_of:%Y-%m-%d}; check --as-of "
             "(accounts created later or already churned are not scored)"
         )
-    wanted = [name for name in scorer.artifact.features if name in CATALOGUE]
+    wanted = [name for name in scorer.artifact.features if find_feature(name) is not None]
     return build_features(source, points, wanted, scorer.artifact.feature_config)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from features.catalogue import CATALOGUE, Empty, Risk, Source, render
+from features.catalogue import Empty, Risk, Source, find_feature, render
 from features.catalogue.render import SPECIAL_FIELDS, template_fields
 from serving.scoring.attribution import feature_source
 
@@ -55,7 +55,7 @@ class _Meta:
 
     @classmethod
     def of(cls, name: str) -> _Meta:
-        feature = CATALOGUE.get(name)
+        feature = find_feature(name)
         if feature is None:
             return cls(name, 0, False, None, ())
         fields = template_fields(feature.template)
@@ -215,8 +215,9 @@ def top_stories(story_points: np.ndarray, count: int, sign: int) -> tuple[np.nda
 
 def sentence(name: str, row: Mapping[str, Any]) -> str:
     """The plain-language sentence of feature ``name`` for ``row`` (a mapping of raw values)."""
-    if name in CATALOGUE:
-        return render(CATALOGUE[name], row)
+    feature = find_feature(name)
+    if feature is not None:
+        return render(feature, row)
     value = row.get(name)
     return f"{name.replace('_', ' ').capitalize()}: {'unknown' if _missing(value) else value}"
 

@@ -9,6 +9,7 @@ import pytest
 
 from simulator import SimulationConfig, simulate_world
 from training.config import TrainingConfig
+from training.errors import TrainingDataError
 from training.pipeline import train_model
 from training.renewals import load_renewal_training_set
 
@@ -102,3 +103,13 @@ def test_fixed_lead_times_in_the_config_still_override_the_geometry(mixed_world)
     assert set(training_set.keys["lead_days"]) == {45}
     assert "lead_times_days [45] from the config" in " ".join(training_set.notes)
     assert "min_history_days 120 (from the config)" in " ".join(training_set.notes)
+
+
+def test_too_few_labelled_renewals_stop_with_how_many_training_needs(tmp_path):
+    config = SimulationConfig(
+        seed=5, n_accounts=80, start=date(2026, 3, 1), end=date(2026, 6, 1), monthly_share=1.0
+    )
+    simulate_world(config, tmp_path, overwrite=True, workers=0)
+    with pytest.raises(TrainingDataError, match="too few labelled renewals") as error:
+        load_renewal_training_set(tmp_path, TrainingConfig())
+    assert "Training needs at least 20 churned and 20 renewed renewals" in str(error.value)

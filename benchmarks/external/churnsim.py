@@ -141,7 +141,7 @@ def convert(raw: Path) -> ContractWorld:
     data_end = pd.Timestamp(world["end_date"])
     accounts_raw = pd.read_csv(raw / "account.csv", keep_default_na=False)
     subs_raw = pd.read_csv(raw / "subscription.csv", keep_default_na=False)
-    events_raw = pd.read_csv(raw / "event.csv", keep_default_na=False)
+    events_raw = pd.read_csv(raw / "event.csv", engine="pyarrow")
     types = pd.read_csv(raw / "event_type.csv")
     names = dict(zip(types["event_type_id"], types["event_type_name"], strict=True))
 
@@ -164,15 +164,16 @@ def convert(raw: Path) -> ContractWorld:
     )
     accounts["region"] = accounts["region"].replace("", pd.NA)
 
-    value = pd.to_numeric(events_raw["event_value"].replace("", pd.NA), errors="coerce")
     event_account = _ids(events_raw["account_id"])
     usage = pd.DataFrame(
         {
             "account_id": event_account,
-            "timestamp": pd.to_datetime(events_raw["event_time"]),
+            "timestamp": pd.to_datetime(events_raw["event_time"], format="%Y-%m-%d %H:%M:%S"),
             "event": events_raw["event_type_id"].map(names).astype(str),
             "user_id": event_account + ":" + events_raw["user_id"].astype(str),
-            "quantity": value.fillna(1.0).astype(float),
+            "quantity": pd.to_numeric(events_raw["event_value"], errors="coerce")
+            .fillna(1.0)
+            .astype(float),
         }
     )
     renewals = derive_renewals(subs, data_end)

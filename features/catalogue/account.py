@@ -53,10 +53,24 @@ HELPERS = (
 )
 
 
-def _contract_term(v):
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def _contract_term_days(v):
     """Days from the previous renewal date (or, in a first term, the account's creation) to the next."""
     started = ibis.coalesce(v._days_since_previous_renewal, v.get("tenure_days"))
     return v.days_to_renewal + started
+
+
+def _contract_term_months(v):
+    """The term in whole months (1 for 28 to 31 days, 12 for 365 or 366), so that month lengths and
+    leap years do not read as a different term."""
+    return (_contract_term_days(v) / DAYS_PER_MONTH).round().cast("int64")
+
+
+def _term_left_share(v):
+    """days_to_renewal against the term in days, to two decimals (for the same reason)."""
+    return ratio(v.days_to_renewal, _contract_term_days(v), empty=None).round(2)
 
 
 def _arr(v):
@@ -101,26 +115,27 @@ FEATURES = (
         ),
     ),
     Feature(
-        name="contract_term_days",
-        description="Length in days of the contract term the next renewal closes: from the previous "
-        "renewal date (renewal dates are known in advance), or for a first term from the account's "
-        "creation, to the next renewal date; about 30 on monthly terms, 365 on annual ones.",
+        name="contract_term_months",
+        description="Length in whole months of the contract term the next renewal closes: from the "
+        "previous renewal date (renewal dates are known in advance), or for a first term from the "
+        "account's creation, to the next renewal date; 1 on monthly terms, 12 on annual ones.",
         source=Source.CONTRACT,
         window="at as_of",
-        unit=Unit.DAYS,
+        unit=Unit.COUNT,
         risk=Risk.NEITHER,
-        template="On a {value:day} contract term",
+        template="Contract term of {value:month}",
+        template_zero="Contract term of less than two weeks",
         template_empty="Contract term unknown",
         empty=Empty.MISSING,
-        derive=_contract_term,
+        derive=_contract_term_months,
         inputs=("days_to_renewal", "_days_since_previous_renewal"),
         optional_inputs=("tenure_days",),
     ),
     Feature(
         name="term_left_share",
-        description="Share of the contract term still to run before the next renewal: days_to_renewal "
-        "read against the account's own term (contract_term_days), so a monthly and an annual account "
-        "a week before renewal are both near the end of their terms.",
+        description="Share of the contract term still to run before the next renewal (to two "
+        "decimals): days_to_renewal read against the account's own term, so a monthly and an "
+        "annual account a week before renewal are both near the end of their terms.",
         source=Source.CONTRACT,
         window="at as_of",
         unit=Unit.RATIO,
@@ -129,8 +144,9 @@ FEATURES = (
         template_zero="Renewal due now, at the end of the contract term",
         template_empty="Contract term unknown",
         empty=Empty.MISSING,
-        derive=lambda v: ratio(v.days_to_renewal, v.contract_term_days, empty=None),
-        inputs=("days_to_renewal", "contract_term_days"),
+        derive=_term_left_share,
+        inputs=("days_to_renewal", "_days_since_previous_renewal"),
+        optional_inputs=("tenure_days",),
     ),
     Feature(
         name="renewals_count_365d",

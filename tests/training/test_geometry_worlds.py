@@ -36,7 +36,7 @@ def mixed_world(tmp_path_factory) -> Path:
 
 def _points(training_set) -> pd.DataFrame:
     return training_set.keys.assign(
-        term_days=training_set.features["contract_term_days"].to_numpy(),
+        term_days=training_set.features["contract_term_months"].to_numpy(),
         churned=training_set.label,
     )
 

@@ -38,7 +38,8 @@ def features(
 
     Validates SOURCE like churn validate, then computes every feature of the set whose
     tables are present (see docs/features.md) and writes them to OUT. Usage norms that
-    --config does not set (event_quantity_norms) are fitted from the usage before AS_OF.
+    --config does not set (event_quantity_norms) and the usage events that get features of
+    their own (usage_events_vocabulary) are fitted from the usage before AS_OF.
     """
     from churn_scorecard.config import load_config
     from features.catalogue import (
@@ -50,7 +51,7 @@ def features(
         feature_table,
         get_feature_set,
     )
-    from features.catalogue.norms import MIN_ROWS_PER_EVENT, with_fitted_norms
+    from features.catalogue.norms import MIN_ROWS_PER_EVENT, fit_feature_settings
     from features.data import load_dataset
 
     if out.suffix.lower() not in FORMATS:
@@ -64,17 +65,18 @@ def features(
     with dataset:
         features_source = FeatureSource.from_dataset(dataset)
         given = settings
-        settings = with_fitted_norms(given, features_source, as_of)
+        settings = fit_feature_settings(given, features_source, as_of)
+        names = chosen.names(settings)
         points = active_accounts(features_source, as_of)
-        built = available_features(features_source, chosen.features)
+        built = available_features(features_source, names, settings)
         with console.status(f"Building {len(built)} features for {len(points):,} accounts..."):
-            table = feature_table(features_source, points, chosen.features, settings)
+            table = feature_table(features_source, points, names, settings)
             out.parent.mkdir(parents=True, exist_ok=True)
             if out.suffix.lower() == ".csv":
                 features_source.backend.to_csv(table, out)
             else:
                 features_source.backend.to_parquet(table, out)
-    if settings is not given:
+    if settings.event_quantity_norms != given.event_quantity_norms:
         console.print(
             f"Usage norms of {len(settings.event_quantity_norms)} events fitted from the usage "
             "before --as-of (set event_quantity_norms in --config to use a model's)."
@@ -85,7 +87,15 @@ def features(
             "usage intensity against the typical level is missing (set event_quantity_norms in "
             "--config)."
         )
-    absent = [name for name in chosen.features if name not in built]
+    if settings.usage_events_vocabulary != given.usage_events_vocabulary:
+        events = settings.usage_events_vocabulary
+        console.print(
+            f"Usage events vocabulary of {len(events)} events fitted from the usage before "
+            f"--as-of ({', '.join(escape(repr(e)) for e in events)}): "
+            f"{len(names) - len(chosen.features)} per-event features (set "
+            "usage_events_vocabulary in --config to use a model's)."
+        )
+    absent = [name for name in names if name not in built]
     console.print(
         f"{len(built)} features of [bold]{chosen.version(settings)}[/bold] for {len(points):,} accounts "
         f"active at {as_of:%Y-%m-%d %H:%M} written to [bold]{escape(str(out))}[/bold]."

@@ -1,7 +1,9 @@
 """Request and response bodies of the service: typed, documented, with examples.
 
 A feature record carries one field per feature of the ``churn_v1`` set, each documented
-from the feature catalogue (description, unit, source). Every feature must be present;
+from the feature catalogue (description, unit, source), plus one per per-event feature of
+the served model (see :mod:`features.catalogue.events`; ``GET /model`` lists them; they are
+checked against the model when the record is scored). Every feature must be present;
 ``null`` means "unknown" (the model handles missing values). Unknown fields, wrong types
 and non-finite numbers are rejected with the field named.
 """
@@ -83,12 +85,21 @@ def example_record() -> dict[str, Any]:
     return {"account_id": "A0000042", "as_of": "2026-06-30T00:00:00Z", **values}
 
 
+class _Record(Strict):
+    """A feature record: the catalogue's features are typed fields; the served model's
+    per-event features (named after the customer's events) come as extra fields, checked
+    against the model when the record is scored."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+
+
 FeatureRecord = create_model(
     "FeatureRecord",
-    __base__=Strict,
+    __base__=_Record,
     __doc__=(
         f"One account's features as of one time (feature set {SERVED_FEATURE_SET.name}); "
-        "build them with `churn features`."
+        "build them with `churn features`. A model with a usage events vocabulary also reads "
+        "one number (or null) per per-event feature, named as in GET /model's features."
     ),
     account_id=(str, Field(min_length=1, max_length=200, description="Your account id.")),
     as_of=(

@@ -75,8 +75,8 @@ class ServiceState:
     def score_records(self, request: ScoreRequest) -> ScoreResponse:
         """POST /score: scores of feature records, in request order."""
         self._check_batch(len(request.records), "records")
-        features = _records_frame(request.records)
         model = self.holder.current
+        features = _records_frame(request.records, model.scorer.artifact.features)
         return self._response(model, self._score(model, features, None).frame)
 
     def score_accounts(self, request: ScoreAccountsRequest) -> ScoreResponse:
@@ -99,7 +99,9 @@ class ServiceState:
             )
         model = self.holder.current
         if request.record is not None:
-            features, context, previous = _records_frame([request.record]), None, None
+            records = [request.record]
+            features = _records_frame(records, model.scorer.artifact.features, "record")
+            context, previous = None, None
         else:
             features, context = self._require_accounts(model).features(
                 [request.account_id], request.as_of, field="account_id"
@@ -250,7 +252,7 @@ class ServiceState:
 def _load_scorer(uri: str) -> Scorer:
     scorer = Scorer.from_registry(uri)
     artifact = scorer.artifact
-    unknown = set(artifact.features) - set(SERVED_FEATURE_SET.features)
+    unknown = set(artifact.features) - set(SERVED_FEATURE_SET.names(artifact.feature_config))
     if unknown:
         raise ServiceConfigError(
             f"model {uri} uses feature(s) outside feature set {SERVED_FEATURE_SET.name}: "
@@ -263,11 +265,16 @@ _TEXT_FEATURES = tuple(
     name for name in SERVED_FEATURE_SET.features if CATALOGUE[name].unit is Unit.CATEGORY
 )
 _NUMBER_FEATURES = tuple(n for n in SERVED_FEATURE_SET.features if n not in _TEXT_FEATURES)
+_SET_FEATURES = frozenset(SERVED_FEATURE_SET.features)
 
 
-def _records_frame(records: list) -> pd.DataFrame:
+def _records_frame(
+    records: list, model_features: tuple[str, ...] = (), field: str = "records"
+) -> pd.DataFrame:
     """Feature records as one frame (numbers as one float block); as_of defaults to now
-    (naive UTC)."""
+    (naive UTC). Besides the set's features, each record carries the per-event features
+    among ``model_features`` (the served model's), as extra fields."""
+    per_event = [name for name in model_features if name not in _SET_FEATURES]
     now = datetime.now(UTC).replace(tzinfo=None)
     seen: dict[str, int] = {}
     for position, record in enumerate(records):
@@ -278,6 +285,10 @@ def _records_frame(records: list) -> pd.DataFrame:
                 f"records[{position}].account_id",
             )
         seen[record.account_id] = position
+    extra = [
+        _per_event_values(r, per_event, f"{field}[{i}]" if field == "records" else field)
+        for i, r in enumerate(records)
+    ]
     as_of = [
         now if r.as_of is None else r.as_of.astimezone(UTC).replace(tzinfo=None) for r in records
     ]
@@ -289,7 +300,38 @@ def _records_frame(records: list) -> pd.DataFrame:
     }
     columns.update(zip(_NUMBER_FEATURES, numbers.T, strict=True))
     columns.update({n: np.array([v[n] for v in values], dtype=object) for n in _TEXT_FEATURES})
-    return pd.DataFrame(columns)[["account_id", "as_of", *SERVED_FEATURE_SET.features]]
+    columns.update({n: np.array([e[n] for e in extra], dtype=np.float64) for n in per_event})
+    return pd.DataFrame(columns)[["account_id", "as_of", *SERVED_FEATURE_SET.features, *per_event]]
+
+
+def _per_event_values(record: Any, per_event: list[str], where: str) -> dict[str, float]:
+    """The record's per-event features (its extra fields): exactly the model's, numbers or null."""
+    given = dict(record.model_extra or {})
+    for name, value in given.items():
+        if name not in per_event:
+            raise InvalidRequest(
+                f"{where}.{name}: unknown field; a record holds the features of "
+                f"{SERVED_FEATURE_SET.name} and the served model's per-event features "
+                "(GET /model lists the model's features)",
+                f"{where}.{name}",
+            )
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise InvalidRequest(
+                f"{where}.{name}: {value!r} is not a finite number; send a number or null",
+                f"{where}.{name}",
+            )
+    for name in per_event:
+        if name not in given:
+            raise InvalidRequest(
+                f"{where}.{name}: required field is missing (a per-event feature the served "
+                "model reads; null means unknown)",
+                f"{where}.{name}",
+            )
+    return {name: np.nan if given[name] is None else float(given[name]) for name in per_event}
 
 
 def _context_row(features: pd.DataFrame, context: pd.DataFrame | None) -> dict[str, Any]:

@@ -75,7 +75,10 @@ def _artifact() -> ScoringArtifact:
         ),
         metadata={"label": "churned"},
         score_reference=FeatureReference.of_numeric("churn_probability", rng.beta(2, 8, 500)),
-        feature_config=FeatureConfig(event_quantity_norms={"login": 1.9, "api_call": 42.2}),
+        feature_config=FeatureConfig(
+            event_quantity_norms={"login": 1.9, "api_call": 42.2},
+            usage_events_vocabulary=("Page View", "login", "注文"),
+        ),
     )
 
 
@@ -121,6 +124,7 @@ def test_artifact_save_and_load_round_trip(tmp_path):
     assert len(loaded.score_reference.edges) == 9
     assert loaded.metadata == {"label": "churned"}
     assert loaded.feature_config == artifact.feature_config
+    assert loaded.feature_config.usage_events_vocabulary == ("Page View", "login", "注文")
 
 
 def test_artifact_saved_before_score_references_loads_without_one(tmp_path):

@@ -18,12 +18,17 @@ def test_features_command_writes_parquet_of_active_accounts(small_world, tmp_pat
     )
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
-    assert list(frame.columns) == ["account_id", "as_of", *CATALOGUE]
+    # the simulator's events are the vocabulary: six features each after the catalogue's
+    said = " ".join(result.output.split())
+    assert "Usage events vocabulary of 12 events fitted" in said
+    assert list(frame.columns[: 2 + len(CATALOGUE)]) == ["account_id", "as_of", *CATALOGUE]
+    assert len(frame.columns) == 2 + len(CATALOGUE) + 6 * 12
+    assert "event_report_run_count_30d" in frame and "days_since_event_login" in frame
     assert frame.account_id.is_unique and 100 < len(frame) < 300
     assert (frame.as_of == pd.Timestamp("2026-03-31")).all()
-    assert f"{len(CATALOGUE)} features of churn_v1@" in result.output.replace("\n", " ")
+    assert f"{len(CATALOGUE) + 72} features of churn_v1@" in said
     # usage norms fitted from the usage before as_of, so the intensity against them is known
-    assert "Usage norms of 12 events fitted" in result.output.replace("\n", " ")
+    assert "Usage norms of 12 events fitted" in said
     assert frame.usage_intensity_vs_typical_pct_change_90d.notna().mean() > 0.8
 
 
@@ -46,7 +51,7 @@ def test_features_command_writes_csv_with_a_feature_config(small_world, tmp_path
     frame = pd.read_csv(out)
     assert len(frame) > 100 and frame.key_features_used_30d.max() == 1
     # the norms given are used, not fitted: a login row carries at least 1, so never below
-    assert "fitted" not in result.output
+    assert "Usage norms" not in result.output
     intensity = frame.usage_intensity_vs_typical_pct_change_90d.dropna()
     assert len(intensity) > 100 and (intensity >= 0).all()
 

@@ -17,7 +17,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from features.catalogue import build_features
+from features.catalogue import FeatureConfig, build_features
 
 AS_OF = (datetime(2025, 7, 1), datetime(2025, 8, 15, 6, 0))
 ACCOUNTS = ("A1", "A2", "A3")
@@ -139,10 +139,12 @@ def worlds(draw: st.DrawFn) -> dict[str, list[dict]]:
 
 
 POINTS = pd.DataFrame([(a, t) for a in ACCOUNTS for t in AS_OF], columns=["account_id", "as_of"])
+VOCABULARY = FeatureConfig(usage_events_vocabulary=("login", "Search Page", "api_call"))
+"""Per-event features too (one event the worlds never hold)."""
 
 
 def _build(make_source, world: dict, strategy: str = "auto") -> pd.DataFrame:
-    return build_features(make_source(world), POINTS, strategy=strategy)
+    return build_features(make_source(world), POINTS, config=VOCABULARY, strategy=strategy)
 
 
 @SETTINGS

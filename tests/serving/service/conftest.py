@@ -67,7 +67,8 @@ def served(scored_world, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
 @pytest.fixture(scope="session")
 def feature_records(scored_world) -> list[dict]:
     """Feature records of a few accounts at the scoring's as_of, built in-process as JSON
-    with the champion's catalogue settings (its fitted usage norms), as a caller would."""
+    with the champion's catalogue settings (its fitted usage norms and events vocabulary, so
+    its per-event features too), as a caller would."""
     from features.catalogue import CHURN_V1, FeatureSource, available_features, build_features
     from features.data import load_dataset
     from serving.scoring import Scorer
@@ -79,7 +80,6 @@ def feature_records(scored_world) -> list[dict]:
     points = pd.DataFrame({"account_id": ids, "as_of": scores["as_of"].head(RECORD_ACCOUNTS)})
     with load_dataset(scored_world.world) as dataset:
         source = FeatureSource.from_dataset(dataset)
-        frame = build_features(
-            source, points, available_features(source, CHURN_V1.features), settings
-        )
-    return score_records(frame, CHURN_V1.features)
+        names = CHURN_V1.names(settings)
+        frame = build_features(source, points, available_features(source, names), settings)
+    return score_records(frame, names)

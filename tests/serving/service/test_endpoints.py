@@ -74,10 +74,29 @@ def test_model_reports_version_training_metrics_feature_settings_and_drift(serve
     assert body["name"] == "churn-scorecard" and body["version"] == "1"
     # what a caller needs to build /score records the way the model was trained
     assert body["feature_settings"]["event_quantity_norms"]["api_call"] > 1
+    # the fitted events vocabulary (the simulator's events) and the features it adds
+    vocabulary = body["feature_settings"]["usage_events_vocabulary"]
+    assert {"api_call", "login", "report_run"} <= set(vocabulary) and len(vocabulary) <= 12
+    assert {"event_report_run_pct_change_30d", "days_since_event_login"} <= set(body["features"])
     assert body["trained_on"]["train_rows"] > 0
     assert 0.5 < body["metrics"]["roc_auc"] <= 1
     assert set(body["drift"]["feature_psi"]) == set(body["features"])
     assert pd.Timestamp(body["drift_as_of"]) == _utc(served.world.as_of)
+
+
+def test_records_carry_the_served_models_per_event_features(served, feature_records) -> None:
+    record = feature_records[0]
+    name = "event_report_run_count_30d"
+    assert name in record  # the fixture builds the model's per-event features too
+    missing = served.post("/score", {"records": [_without(record, name)]})
+    assert missing.status_code == 400 and missing.json()["field"] == f"records[0].{name}"
+    assert "required field is missing" in missing.json()["error"]
+    other = served.post("/explain", {"record": _with(record, event_no_such_count_30d=1)})
+    assert other.status_code == 400 and other.json()["field"] == "record.event_no_such_count_30d"
+    text = served.post("/score", {"records": [_with(record, **{name: "many"})]})
+    assert text.status_code == 400 and "not a finite number" in text.json()["error"]
+    unknown = served.post("/score", {"records": [_with(record, **{name: None})]})
+    assert unknown.status_code == 200, unknown.text
 
 
 def test_metrics_endpoint_speaks_prometheus(served) -> None:

@@ -39,6 +39,10 @@ HISTORY_TABLES = (
 )
 """Event tables whose first row marks the start of the recorded history (usage first when present)."""
 
+KNOWN_WITHIN_DAYS = 7
+"""A week before a simulated renewal, the health window that decides it (10 to 2 weeks before,
+:data:`simulator.lifecycle.DECISION_WINDOW_WEEKS`) has closed: the fair probability is the true one."""
+
 
 def load_renewal_training_set(
     source: Path, config: TrainingConfig, progress: ProgressCallback | None = None
@@ -83,6 +87,7 @@ def load_renewal_training_set(
         if progress:
             progress("features", 1, 1)
     points = observed.points
+    hindsight = _ceiling_with_hindsight(Path(source), points)
     features = (
         points[KEYS].merge(frame, on=KEYS, how="left", validate="many_to_one").drop(columns=KEYS)
     )
@@ -113,8 +118,8 @@ def load_renewal_training_set(
         arr=points["arr"].to_numpy(),
         segment=segment.get("segment"),
         keys=points[["account_id", "renewal_date", "as_of", "lead_days"]],
-        ceiling=_fair_ceiling(Path(source), points),
-        ceiling_hindsight=_ceiling_with_hindsight(Path(source), points),
+        ceiling=_fair_ceiling(Path(source), points, hindsight),
+        ceiling_hindsight=hindsight,
         notes=observed.notes(),
         feature_config=feature_config,
     )
@@ -156,12 +161,16 @@ def _min_history(
     )
 
 
-def _fair_ceiling(source: Path, points: pd.DataFrame) -> np.ndarray | None:
+def _fair_ceiling(
+    source: Path, points: pd.DataFrame, hindsight: np.ndarray | None
+) -> np.ndarray | None:
     """Churn probability of each point's renewal given the world's latent state at its ``as_of``.
 
     The outlook file has one row per renewal and week, covering ``as_of`` from
-    ``as_of_from`` to six days later; None when ``source`` is not a simulated world (or
-    one written before the outlook existed) or a point has no row.
+    ``as_of_from`` to six days later, down to about a week before the renewal; points
+    without a row there, :data:`KNOWN_WITHIN_DAYS` days or less before it, take the
+    renewal's true probability (``hindsight``), which the fair one equals by then. None when ``source`` is not a simulated world (or one written before the
+    outlook existed) or a point has no probability.
     """
     path = source / TRUTH_DIR / OUTLOOK_FILE
     if not path.is_file():
@@ -185,6 +194,9 @@ def _fair_ceiling(source: Path, points: pd.DataFrame) -> np.ndarray | None:
         tolerance=pd.Timedelta(days=6),
     ).sort_values("row")
     probability = joined["fair_churn_probability"].to_numpy(dtype=np.float64)
+    if hindsight is not None:
+        known = points["lead_days"].to_numpy() <= KNOWN_WITHIN_DAYS
+        probability = np.where(np.isnan(probability) & known, hindsight, probability)
     return None if np.isnan(probability).any() else probability
 
 

@@ -72,6 +72,8 @@ def test_mixed_world_places_points_by_each_renewals_term(mixed_world):
     assert monthly["lead_days"].between(1, 30).all()
     assert not monthly.duplicated(["account_id", "renewal_date"]).any()
     assert len(monthly) > 1000 and len(annual) > 1000
+    # the fair ceiling covers every point, the monthly ones five days before renewal too
+    assert training_set.ceiling is not None
 
 
 def test_no_point_falls_before_its_term_or_its_account(mixed_world):

@@ -33,7 +33,8 @@ turns those files into contract tables. The rules, all of them:
 cut, events and subscriptions that started before it (a running term keeps its end date:
 it is in the contract), renewal outcomes before it, and each remaining account's next
 renewal on or after the cut as upcoming (no outcome); later renewals are not known yet.
-:func:`decided_after` reads the labels to measure against from the full world.
+:func:`decided_after` reads the labels to measure against from the full world: per account
+active at the cut, whether it churned at a renewal decided in the window after the cut.
 """
 
 from __future__ import annotations
@@ -263,10 +264,12 @@ def cut_world(world: ContractWorld, cut: pd.Timestamp) -> ContractWorld:
 
 
 def decided_after(world: ContractWorld, cut: pd.Timestamp, window_days: int) -> pd.DataFrame:
-    """Per account active at ``cut``: its first decided renewal in ``[cut, cut + window)``.
+    """Per account active at ``cut``: did it churn at a renewal decided in ``[cut, cut + window)``?
 
-    Columns ``account_id, renewal_date, churned``. Active means created before the cut and
-    not churned before it. Accounts with no decision in the window are left out.
+    Columns ``account_id, renewal_date`` (its first decision in the window) and ``churned``
+    (1 when a decision in the window is ``churned``: with monthly terms an account can renew
+    once and churn at the next). Active means created before the cut and not churned before
+    it. Accounts with no decision in the window (a long term running on) are left out.
     """
     renewals = world.renewals
     created = world.accounts.set_index("account_id")["created_at"]
@@ -282,14 +285,11 @@ def decided_after(world: ContractWorld, cut: pd.Timestamp, window_days: int) -> 
         & ~renewals["account_id"].isin(gone)
         & (renewals["account_id"].map(created) < cut)
     ]
-    first = window.sort_values("renewal_date").drop_duplicates("account_id")
-    return pd.DataFrame(
-        {
-            "account_id": first["account_id"].to_numpy(),
-            "renewal_date": first["renewal_date"].to_numpy(),
-            "churned": (first["outcome"] == "churned").astype(int).to_numpy(),
-        }
-    ).sort_values("account_id", ignore_index=True)
+    grouped = window.assign(churned=(window["outcome"] == "churned").astype(int)).groupby(
+        "account_id", sort=True
+    )
+    labels = grouped.agg(renewal_date=("renewal_date", "min"), churned=("churned", "max"))
+    return labels.reset_index()
 
 
 def _ids(column: pd.Series) -> pd.Series:

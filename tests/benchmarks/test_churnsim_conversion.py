@@ -153,11 +153,23 @@ def test_cut_world_hides_the_future(raw_world: Path) -> None:
     assert known.subscriptions["start_date"].max() < pd.Timestamp("2023-04-01")
 
 
-def test_decided_after_takes_the_first_decision_in_the_window(raw_world: Path) -> None:
+def test_decided_after_labels_churn_in_the_window(raw_world: Path) -> None:
     world = churnsim.convert(raw_world)
     labels = churnsim.decided_after(world, pd.Timestamp("2023-04-01"), 30)
     assert labels["account_id"].tolist() == ["C000000", "C000001"]  # C000002 churned before
     assert labels["churned"].tolist() == [1, 0]
+    assert [f"{d:%Y-%m-%d}" for d in labels["renewal_date"]] == ["2023-04-10", "2023-04-20"]
+
+
+def test_decided_after_counts_a_churn_after_a_renewal_in_the_window(raw_world: Path) -> None:
+    world = churnsim.convert(raw_world)
+    labels = churnsim.decided_after(world, pd.Timestamp("2023-03-01"), 45)
+    # C000000 renews on 03-10 and churns on 04-10; C000002 cancels its annual term on 03-05
+    assert labels.set_index("account_id")["churned"].to_dict() == {
+        "C000000": 1,
+        "C000001": 0,
+        "C000002": 1,
+    }
 
 
 def test_converted_world_passes_contract_validation(raw_world: Path, tmp_path: Path) -> None:

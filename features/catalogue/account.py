@@ -69,8 +69,9 @@ def _contract_term_months(v):
 
 
 def _term_left_share(v):
-    """days_to_renewal against the term in days, to two decimals (for the same reason)."""
-    return ratio(v.days_to_renewal, _contract_term_days(v), empty=None).round(2)
+    """days_to_renewal against the term in days, to one decimal (for the same reason: 5 days of a
+    30- or 31-day month are both 0.2)."""
+    return ratio(v.days_to_renewal, _contract_term_days(v), empty=None).round(1)
 
 
 def _arr(v):
@@ -133,7 +134,7 @@ FEATURES = (
     ),
     Feature(
         name="term_left_share",
-        description="Share of the contract term still to run before the next renewal (to two "
+        description="Share of the contract term still to run before the next renewal (to one "
         "decimals): days_to_renewal read against the account's own term, so a monthly and an "
         "annual account a week before renewal are both near the end of their terms.",
         source=Source.CONTRACT,
@@ -141,7 +142,7 @@ FEATURES = (
         unit=Unit.RATIO,
         risk=Risk.NEITHER,
         template="{value} of the contract term left before renewal",
-        template_zero="Renewal due now, at the end of the contract term",
+        template_zero="Less than 5% of the contract term left before renewal",
         template_empty="Contract term unknown",
         empty=Empty.MISSING,
         derive=_term_left_share,

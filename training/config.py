@@ -44,6 +44,12 @@ class SplitConfig(StrictModel):
 class LightGBMConfig(StrictModel):
     """LightGBM parameters; moderate trees keep TreeSHAP explanations fast at serving time."""
 
+    capacity: Literal["auto", "fixed"] = Field(
+        default="auto",
+        description="auto: leaves, depth, rows per leaf and L2 are chosen by validation log loss among a "
+        "few shapes sized to the data (training/capacity.py), those given here staying fixed; fixed: "
+        "num_leaves, max_depth, min_child_samples and lambda_l2 as given.",
+    )
     learning_rate: float = Field(
         default=0.05, gt=0, le=1, description="Shrinkage per boosting round."
     )

@@ -58,6 +58,7 @@ def fit_calibrated(
     params: dict[str, Any],
     config: TrainingConfig,
     rounds: int | None = None,
+    fitted: lgb.Booster | None = None,
 ) -> CalibratedBooster:
     """Fit on ``train`` rows, calibrate on ``valid`` rows, then (by default) refit on both.
 
@@ -68,16 +69,22 @@ def fit_calibrated(
     rows together, for its rounds scaled by how many more rows that is, and keeps that
     calibration: on an out-of-time split the validation rows are the latest before the
     test period, and the final model learns from them too.
+
+    ``fitted`` is a booster already boosted on ``train`` with early stopping on ``valid``
+    with these ``params`` (the capacity choice fits each candidate that way): it is used
+    as the first booster instead of fitting the same trees again.
     """
-    booster = fit_booster(
-        data.rows(train),
-        data.rows(valid),
-        data.feature_names,
-        data.categorical,
-        params,
-        rounds or config.lightgbm.max_rounds,
-        None if rounds else config.lightgbm.early_stopping_rounds,
-    )
+    booster = fitted
+    if booster is None:
+        booster = fit_booster(
+            data.rows(train),
+            data.rows(valid),
+            data.feature_names,
+            data.categorical,
+            params,
+            rounds or config.lightgbm.max_rounds,
+            None if rounds else config.lightgbm.early_stopping_rounds,
+        )
     stopped_at = booster.current_iteration()
     margin = booster.predict(data.matrix[valid], raw_score=True, num_threads=config.num_threads)
     choice = fit_calibration(

@@ -46,6 +46,7 @@ def model_card(result: TrainingResult, title: str) -> str:
         + "\n".join(f"- **{key}**: {value}" for key, value in split.describe().items()),
         "## Model\n"
         f"- LightGBM, {describe_rounds(artifact)}\n"
+        f"- capacity: {describe_capacity(artifact)}\n"
         + "\n".join(
             f"- `{key}` = {value}" for key, value in result.params.items() if key != "verbosity"
         )
@@ -54,6 +55,7 @@ def model_card(result: TrainingResult, title: str) -> str:
             f"- calibration of {name}: {choice.reason}"
             for name, choice in result.calibrations.items()
         ),
+        *_capacity_section(result),
         f"## Health score and bands\nhealth = round(100 * (1 - p) ** {artifact.health_scale.exponent:g}) of the "
         f"calibrated churn probability p; bands: {bands}.",
         "## Test metrics\n" + markdown_table(metrics_table(result)),
@@ -85,6 +87,28 @@ def _cell(value: object, digits: int) -> str:
     if isinstance(value, float | np.floating):
         return "" if np.isnan(value) else f"{value:.{digits}f}"
     return str(value)
+
+
+def describe_capacity(artifact: ScoringArtifact) -> str:
+    """The trees' shape and how it was chosen (``lightgbm.capacity``, see :mod:`training.capacity`)."""
+    capacity = artifact.metadata.get("capacity")
+    if not capacity:
+        return "as configured (chosen before capacity was recorded)"
+    return capacity["reason"]
+
+
+def _capacity_section(result: TrainingResult) -> list[str]:
+    """The capacity candidates fitted on the validation rows, when there was a choice."""
+    if result.capacity is None or result.capacity.candidates is None:
+        return []
+    table = result.capacity.candidates.set_index("candidate")
+    return [
+        "## Capacity candidates (validation rows)\n"
+        "Each boosted on the training rows with early stopping on the validation rows; the lowest "
+        "validation log loss is chosen when it beats `default` by more than one standard error and "
+        "its TreeSHAP cost (sum of squared leaf depths, about 9-13 ns per unit per explained row) "
+        "fits the budget.\n\n" + markdown_table(table)
+    ]
 
 
 def describe_rounds(artifact: ScoringArtifact) -> str:

@@ -1,6 +1,7 @@
 """Train, calibrate and evaluate: from a :class:`TrainingSet` to a scoring artifact and its report.
 
-Steps, each timed: split; encode; (tune); fit LightGBM with early stopping; calibrate on
+Steps, each timed: split; encode; (tune, or choose the trees' capacity on the validation rows,
+see :mod:`training.capacity`); fit LightGBM with early stopping; calibrate on
 the validation rows; fit and calibrate the baselines on the same rows; score the test
 rows; metrics overall, per segment and per lead time; rolling backtest (rows with a
 time) or stratified cross-validation (rows without). Nothing here talks to MLflow: see
@@ -25,6 +26,7 @@ from training.backtest import backtest
 from training.baselines import ScorecardBaseline, fit_logistic, logistic_margin
 from training.booster import lightgbm_params
 from training.calibration import CalibrationChoice, fit_calibration
+from training.capacity import CapacityChoice, choose_capacity, fixed_capacity
 from training.config import TrainingConfig
 from training.crossval import cross_validate
 from training.dataset import TrainingSet
@@ -48,7 +50,8 @@ class TrainingResult:
     ``test_scores`` and ``metrics`` hold every scorer (``model``, ``model_uncalibrated``,
     ``scorecard``, ``logistic``, ``ceiling``, ``ceiling_hindsight``) on the test rows; ``breakdowns`` the model's
     metrics by ``segment`` and ``lead_days``; ``test_contributions`` TreeSHAP log-odds of a
-    seeded sample of test rows, indexed by row position; ``timings`` seconds per step.
+    seeded sample of test rows, indexed by row position; ``capacity`` the tree shape the
+    model uses and how it was chosen; ``timings`` seconds per step.
     """
 
     training_set: TrainingSet
@@ -63,6 +66,7 @@ class TrainingResult:
     backtest: pd.DataFrame | None = None
     cross_validation: pd.DataFrame | None = None
     tuning_trials: pd.DataFrame | None = None
+    capacity: CapacityChoice | None = None
     test_contributions: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -97,7 +101,8 @@ def train_model(
     """Fit the calibrated model and the baselines on one split and evaluate them on its test rows."""
     has_time = training_set.split_time is not None
     steps = ["split", "encode", "fit", "baselines", "evaluate"]
-    steps += ["tune"] if config.tuning.enabled else []
+    auto_capacity = not config.tuning.enabled and config.lightgbm.capacity == "auto"
+    steps += ["tune"] if config.tuning.enabled else ["capacity"] if auto_capacity else []
     steps += (
         ["backtest"]
         if has_time and training_set.as_of is not None and config.backtest.folds
@@ -127,10 +132,25 @@ def train_model(
     if config.tuning.enabled:
         with clock.step("tune"):
             lgb_config, tuning_trials = tune_lightgbm(data, split.train, split.valid, config)
+        capacity = fixed_capacity(
+            lgb_config,
+            "tuned",
+            f"{lgb_config.num_leaves} leaves, depth {lgb_config.max_depth}, "
+            f"{lgb_config.min_child_samples} rows per leaf, L2 {lgb_config.lambda_l2:.3g} chosen by "
+            f"the Optuna search (--tune, {config.tuning.trials} trials on validation log loss)",
+        )
+    elif auto_capacity:
+        with clock.step("capacity"):
+            capacity = choose_capacity(data, split.train, split.valid, config)
+        lgb_config = capacity.config
+    else:
+        capacity = choose_capacity(data, split.train, split.valid, config)
     params = lightgbm_params(lgb_config, config.seed, config.num_threads)
     fit_config = config.model_copy(update={"lightgbm": lgb_config})
     with clock.step("fit"):
-        model = fit_calibrated(data, split.train, split.valid, params, fit_config)
+        model = fit_calibrated(
+            data, split.train, split.valid, params, fit_config, fitted=capacity.booster
+        )
     with clock.step("baselines"):
         scores, calibrations, notes = _baselines(ts, split, config)
     with clock.step("evaluate"):
@@ -143,7 +163,9 @@ def train_model(
         if ts.ceiling_hindsight is not None:
             scores["ceiling_hindsight"] = ts.ceiling_hindsight[split.test]
         metrics, breakdowns = _evaluate(ts, split, scores, config)
-        artifact = _artifact(ts, split, data, levels, model, params, config, scores[MODEL])
+        artifact = _artifact(
+            ts, split, data, levels, model, params, config, scores[MODEL], capacity
+        )
         contributions = _contributions(model, data, split, config)
     backtest_table = cv_table = None
     if "backtest" in steps:
@@ -165,6 +187,7 @@ def train_model(
         backtest=backtest_table,
         cross_validation=cv_table,
         tuning_trials=tuning_trials,
+        capacity=capacity,
         test_contributions=contributions,
         notes=[*ts.notes, *notes],
         timings=clock.timings,
@@ -321,6 +344,7 @@ def _artifact(
     params: dict[str, Any],
     config: TrainingConfig,
     test_probability: np.ndarray,
+    capacity: CapacityChoice,
 ) -> ScoringArtifact:
     """The scoring artifact: booster, calibration, features, health scale and training distributions.
 
@@ -345,6 +369,7 @@ def _artifact(
         "boosting_rounds": model.booster.current_iteration(),
         "boosting_rounds_before_refit": model.stopped_at,
         "lightgbm_params": params,
+        "capacity": capacity.metadata(),
         "calibration_reason": model.choice.reason,
         "seed": config.seed,
     }

@@ -138,6 +138,9 @@ def _log_inputs(result: TrainingResult) -> None:
     params.update({f"split.{k}": v for k, v in result.split.describe().items()})
     params["boosting_rounds"] = result.artifact.booster.current_iteration()
     params["calibration"] = result.artifact.calibration.method
+    if result.capacity is not None:
+        params["capacity"] = f"{result.capacity.mode}: {result.capacity.chosen}"
+        params["capacity.reason"] = result.capacity.reason
     mlflow.log_params({key: str(value)[:500] for key, value in params.items()})
     mlflow.set_tags(
         {
@@ -186,6 +189,8 @@ def _log_tables(result: TrainingResult, folder: Path) -> None:
             table.to_csv(folder / f"{name}.csv", index=False)
     if result.tuning_trials is not None:
         result.tuning_trials.to_csv(folder / "tuning_trials.csv", index=False)
+    if result.capacity is not None and result.capacity.candidates is not None:
+        result.capacity.candidates.to_csv(folder / "capacity_candidates.csv", index=False)
     calibrations = {
         name: {"method": c.calibration.method, "cv_brier": c.cv_brier, "reason": c.reason}
         for name, c in result.calibrations.items()

@@ -41,14 +41,13 @@ DISPLAY_LENGTH = 40
 """The longest event name printed in a sentence (longer names end with an ellipsis)."""
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_LOSSLESS = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 
 
 def event_slug(event: str) -> str:
     """The event's part of its feature names: ``[a-z0-9_]``, stable, distinct per event."""
     ascii_name = unicodedata.normalize("NFKD", event).encode("ascii", "ignore").decode()
     slug = _NOT_SLUG.sub("_", ascii_name.lower()).strip("_")[:SLUG_LENGTH].rstrip("_")
-    if slug == event and _LOSSLESS.match(event):
+    if slug == event:  # already a short lower-case name: it stands for itself
         return slug
     digest = hashlib.sha256(event.encode()).hexdigest()[:8]
     return f"{slug}_{digest}" if slug else digest

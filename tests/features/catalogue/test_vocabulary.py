@@ -16,7 +16,12 @@ import pytest
 from pydantic import ValidationError
 
 from features.catalogue import CHURN_V1, FeatureConfig, build_features, get_feature, render
-from features.catalogue.events import event_feature_names, event_label, event_slug
+from features.catalogue.events import (
+    event_feature_names,
+    event_features,
+    event_label,
+    event_slug,
+)
 from features.catalogue.norms import (
     fit_feature_settings,
     usage_events_vocabulary,
@@ -270,3 +275,25 @@ def test_event_counts_are_whole_numbers_and_trend_finite(built):
         assert str(built[names["count_30d"]].dtype) == "int64"
         assert str(built[names["days_since"]].dtype) == "int64"
         assert all(math.isfinite(v) for v in built[names["pct_change_30d"]])
+
+
+@pytest.mark.parametrize("event", ["report_run", "Page View", "注文", "x" * 500])
+def test_event_features_have_the_catalogues_metadata(event):
+    from features.catalogue.registry import HELPERS, TABLE_SPECS
+    from features.catalogue.render import SPECIAL_FIELDS, template_fields
+    from features.catalogue.spec import Empty
+
+    FeatureConfig(usage_events_vocabulary=(event,))  # registers the event's features
+    for feature in event_features(event):
+        assert NAME.match(feature.name)
+        assert feature.description.endswith(".") and len(feature.description) > 20
+        assert feature.window.strip() and feature.template.strip()
+        assert (feature.aggregate is None) != (feature.derive is None)
+        if feature.empty is Empty.NEVER:
+            assert feature.template_empty and feature.name.startswith("days_since_")
+        if feature.is_derived:
+            assert all(get_feature(n) for n in feature.inputs if n not in HELPERS)
+        else:
+            assert feature.table in TABLE_SPECS
+        for name in template_fields(feature.template):
+            assert name in SPECIAL_FIELDS or get_feature(name).name in feature.inputs

@@ -127,11 +127,17 @@ def run_world(spec: WorldSpec, cut: pd.Timestamp, window: int, bootstrap: int) -
     row["churn_rate"] = float(y.mean()) if len(y) else float("nan")
     row["reference_lightgbm_auc"] = _auc(y, reference["lightgbm"])
     row["logistic_auc"] = _auc(y, reference["logistic"])
+    scores = evaluated[["account_id", "renewal_date", "churned"]].copy()
+    scores["reference_lightgbm"] = reference["lightgbm"]
+    scores["logistic"] = reference["logistic"]
     if product is not None:
         p = evaluated["churn_probability"].to_numpy(dtype=float)
+        scores["product"] = p
+        row["product_distinct_scores"] = len(np.unique(p))
         row["product_auc"] = _auc(y, p)
         row["product_minus_reference"] = row["product_auc"] - row["reference_lightgbm_auc"]
         row["difference_sd"] = _paired_bootstrap_sd(y, p, reference["lightgbm"], bootstrap)
+    scores.to_csv(folder.parent / f"scores-{cut:%Y-%m-%d}.csv", index=False)
     return row
 
 
@@ -275,6 +281,8 @@ def print_worlds(rows: list[dict], window: int) -> bool:
             )
     for row in rows:
         extra = f"terms {row['terms']}; reference trained on {row['reference_rows']} points"
+        if "product_distinct_scores" in row:
+            extra += f"; the product gave {row['product_distinct_scores']} distinct scores"
         if "labelled_not_scored" in row:
             extra += f"; {row['labelled_not_scored']} labelled accounts not scored by the product"
         print(f"  {row['world']}: {extra}")
@@ -400,10 +408,8 @@ def print_tables(rows: list[dict], folds: int) -> bool:
         if row["table"] == "telco":
             met &= p.mean() >= TARGET_TELCO
     for row in rows:
-        shapes = sorted({str(c) for c in row["chosen"]})
-        print(
-            f"  {row['table']}: product (leaves, depth, rows per leaf, trees) per fold: {', '.join(shapes)}"
-        )
+        for fold, shape in enumerate(row["chosen"], start=1):
+            print(f"  {row['table']}: fold {fold}: the product trained {shape}")
     verdict = "met" if met else "NOT met"
     print(
         f"Target: product >= LightGBM defaults on every table; Telco >= {TARGET_TELCO}: {verdict}"

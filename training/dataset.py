@@ -48,6 +48,9 @@ class TrainingSet:
     feature_config: FeatureConfig | None = None
     """The catalogue settings the features were built with (norms fitted from the data
     included); the model carries them so scoring builds the same features. None for a flat table."""
+    geometry: pd.DataFrame | None = None
+    """Renewal path: one row per kind of contract term, its renewals and where their points fell
+    (:attr:`training.labels.ObservationPoints.geometry`); its lines are in ``notes`` too."""
 
     def __post_init__(self) -> None:
         self.features = self.features.reset_index(drop=True)

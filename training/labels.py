@@ -77,11 +77,7 @@ class ObservationPoints:
     def notes(self) -> list[str]:
         """What was chosen and left out, in words, for the run's report and the model card."""
         notes = [f"observation points: {self.lead_times}; {self.min_history}"]
-        notes += [
-            f"{row.term} terms ({_days(row)}): {row.renewals:,} decided renewals, "
-            + (f"{row.points:,} points kept, {row.leads}" if row.points else "no point kept")
-            for row in self.geometry.itertuples()
-        ]
+        notes += [term_note(row) for row in self.geometry.itertuples()]
         notes.append(f"{self.undecided_renewals:,} renewals without an outcome yet are not labels")
         notes += [
             f"{count:,} observation points skipped: {rule}"
@@ -91,10 +87,18 @@ class ObservationPoints:
         return notes
 
 
-def _days(row) -> str:
+def term_days_text(row) -> str:
+    """A row of :attr:`ObservationPoints.geometry`'s term lengths, e.g. ``28-31 days, median 31``."""
     if row.shortest == row.longest:
         return f"{row.term_days} days"
     return f"{row.shortest}-{row.longest} days, median {row.term_days}"
+
+
+def term_note(row) -> str:
+    """A row of :attr:`ObservationPoints.geometry` in words, for the notes and the model card."""
+    return f"{row.term} terms ({term_days_text(row)}): {row.renewals:,} decided renewals, " + (
+        f"{row.points:,} points kept, {row.leads}" if row.points else "no point kept"
+    )
 
 
 def observation_points(

@@ -121,6 +121,7 @@ def load_renewal_training_set(
         ceiling=_fair_ceiling(Path(source), points, hindsight),
         ceiling_hindsight=hindsight,
         notes=observed.notes(),
+        geometry=observed.geometry,
         feature_config=feature_config,
     )
 

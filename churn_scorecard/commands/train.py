@@ -147,8 +147,37 @@ def _print_data(training_set: TrainingSet) -> None:
     for key, value in summary.items():
         table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
     console.print(table)
+    shown = _print_geometry(training_set.geometry)
     for note in training_set.notes:
-        console.print(f"[dim]note: {note}[/dim]")
+        if note not in shown:
+            console.print(f"[dim]note: {note}[/dim]")
+
+
+def _print_geometry(geometry: pd.DataFrame | None) -> set[str]:
+    """The observation points per kind of contract term, as a table; returns the notes it said."""
+    from training.labels import term_days_text, term_note
+
+    if geometry is None or geometry.empty:
+        return set()
+    table = Table(title="Observation points by contract term")
+    for column, justify in (
+        ("term", "left"),
+        ("length", "left"),
+        ("decided renewals", "right"),
+        ("points", "right"),
+        ("where", "left"),
+    ):
+        table.add_column(column, justify=justify)
+    for row in geometry.itertuples():
+        table.add_row(
+            row.term,
+            term_days_text(row),
+            f"{row.renewals:,}",
+            f"{row.points:,}",
+            row.leads if row.points else "",
+        )
+    console.print(table)
+    return {term_note(row) for row in geometry.itertuples()}
 
 
 _SCORERS = {

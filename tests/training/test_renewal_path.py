@@ -54,6 +54,8 @@ def test_churn_train_on_a_world_reports_model_baselines_ceiling_and_promotion(
         "By lead_days",
         "By segment",
         "of the ceiling",
+        "Observation points by contract term",
+        "placed by contract term",
     ):
         assert expected in trained
     assert "Rolling-origin backtest" in trained

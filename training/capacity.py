@@ -36,7 +36,11 @@ from training.config import LightGBMConfig, TrainingConfig
 from training.fitting import EncodedData
 
 CAPACITY_KEYS = ("num_leaves", "max_depth", "min_child_samples", "lambda_l2")
-"""The LightGBM settings the capacity choice varies; any of them given in the config stays fixed."""
+"""The tree-shape settings the capacity choice varies; any of them given in the config stays fixed."""
+
+WIDER_RATE_FACTOR = 2.0
+"""The wider shapes learn at this multiple of the configured learning rate (unless it is given):
+they then need about half the trees, which keeps their TreeSHAP cost near the budget."""
 
 LARGE_TRAIN_ROWS = 100_000
 """From this many training rows on only the configured shape is fitted (see :func:`capacity_grid`)."""
@@ -63,15 +67,19 @@ class Candidate:
     max_depth: int
     min_child_samples: int
     lambda_l2: float
+    learning_rate: float
+
+    def shape(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in CAPACITY_KEYS}
 
     def settings(self) -> dict[str, Any]:
-        return {key: getattr(self, key) for key in CAPACITY_KEYS}
+        return {**self.shape(), "learning_rate": self.learning_rate}
 
     def describe(self) -> str:
         depth = "no depth limit" if self.max_depth < 0 else f"depth {self.max_depth}"
         return (
             f"{self.num_leaves} leaves, {depth}, {self.min_child_samples} rows per leaf, "
-            f"L2 {self.lambda_l2:g}"
+            f"L2 {self.lambda_l2:g}, learning rate {self.learning_rate:g}"
         )
 
 
@@ -106,6 +114,7 @@ class CapacityChoice:
             "chosen": self.chosen,
             "reason": self.reason,
             **{key: getattr(self.config, key) for key in CAPACITY_KEYS},
+            "learning_rate": self.config.learning_rate,
             "candidates": table,
         }
 
@@ -125,26 +134,31 @@ def capacity_grid(config: LightGBMConfig, train_rows: int, minority_rows: int) -
     outcome, shapes for tables with strong interactions: the default's leaves with 20 rows
     per leaf (``finer``, the same TreeSHAP cost per tree), and two wider ones (31 leaves at
     depth 7 with 20 rows per leaf; 31 leaves at depth 6 with 10 rows per leaf and L2 5),
-    which cost about four times as much per tree. From :data:`LARGE_TRAIN_ROWS` on only ``default``: on our renewal worlds of
+    which cost about four times as much per tree and so learn at twice the learning rate
+    (:data:`WIDER_RATE_FACTOR`; the configured one when ``learning_rate`` is given). From
+    :data:`LARGE_TRAIN_ROWS` on only ``default``: on our renewal worlds of
     120k-1M observation points the default was best within 0.001 AUC in a sweep of
     leaves, depth, rows per leaf and L2 (docs/training.md), and each extra fit there costs
     seconds of the two-minute training budget. Settings given in the config replace the
     candidates' values; candidates that become identical are tried once.
     """
     pinned = pinned_settings(config)
-    default = Candidate("default", *(getattr(config, key) for key in CAPACITY_KEYS))
+    rate = config.learning_rate
+    given = "learning_rate" in config.model_fields_set
+    fast = rate if given else min(1.0, WIDER_RATE_FACTOR * rate)
+    default = Candidate("default", *(getattr(config, key) for key in CAPACITY_KEYS), rate)
     grid = [default]
     if train_rows < LARGE_TRAIN_ROWS:
-        grid.append(Candidate("smaller", 7, 3, max(1, min(100, train_rows // 20)), 5.0))
+        grid.append(Candidate("smaller", 7, 3, max(1, min(100, train_rows // 20)), 5.0, rate))
         if minority_rows >= MIN_CHURNERS_FOR_WIDER:
-            grid.append(Candidate("finer", 15, 5, 20, 1.0))
-            grid.append(Candidate("wider", 31, 7, 20, 1.0))
-            grid.append(Candidate("wider_l2", 31, 6, 10, 5.0))
+            grid.append(Candidate("finer", 15, 5, 20, 1.0, rate))
+            grid.append(Candidate("wider", 31, 7, 20, 1.0, fast))
+            grid.append(Candidate("wider_l2", 31, 6, 10, 5.0, fast))
     unique: list[Candidate] = []
     for candidate in grid:
-        settings = {**candidate.settings(), **pinned}
-        if all(settings != other.settings() for other in unique):
-            unique.append(Candidate(candidate.name, **settings))
+        shape = {**candidate.shape(), **pinned}
+        if all(shape != other.shape() for other in unique):
+            unique.append(Candidate(candidate.name, **shape, learning_rate=candidate.learning_rate))
     return unique
 
 
@@ -276,7 +290,8 @@ def _auc(label: np.ndarray, score: np.ndarray) -> float:
 
 
 def _shape(config: LightGBMConfig) -> str:
-    return Candidate("", *(getattr(config, key) for key in CAPACITY_KEYS)).describe()
+    shape = (getattr(config, key) for key in CAPACITY_KEYS)
+    return Candidate("", *shape, config.learning_rate).describe()
 
 
 def _plain(value: object) -> object:

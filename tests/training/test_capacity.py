@@ -72,6 +72,8 @@ def test_capacity_grid_depends_on_rows_and_churners():
     assert [c.name for c in large] == ["default"]
     assert (small[0].num_leaves, small[0].max_depth, small[0].min_child_samples) == (15, 5, 50)
     assert max(c.num_leaves for c in small) > 15 > min(c.num_leaves for c in small)
+    rates = {c.name: c.learning_rate for c in small}
+    assert rates == {"default": 0.05, "smaller": 0.05, "finer": 0.05, "wider": 0.1, "wider_l2": 0.1}
 
 
 def test_capacity_grid_keeps_the_settings_given_in_the_config():
@@ -80,11 +82,13 @@ def test_capacity_grid_keeps_the_settings_given_in_the_config():
     assert len(grid) > 1
     every = LightGBMConfig(num_leaves=9, max_depth=4, min_child_samples=30, lambda_l2=2.0)
     assert [c.name for c in capacity_grid(every, 3_000, 800)] == ["default"]
+    rate = capacity_grid(LightGBMConfig(learning_rate=0.03), train_rows=3_000, minority_rows=800)
+    assert {c.learning_rate for c in rate} == {0.03}
 
 
 def test_choose_capacity_gives_strong_interactions_more_leaves_than_the_default():
     data, split = _encoded(_flat_set(3_000, signal=True))
-    choice = choose_capacity(data, split.train, split.valid, _config(learning_rate=0.1))
+    choice = choose_capacity(data, split.train, split.valid, _config())
     table = choice.candidates
     assert choice.mode == "auto"
     assert choice.config.num_leaves > LightGBMConfig().num_leaves
@@ -207,7 +211,8 @@ def test_backtest_uses_the_chosen_capacity_and_its_rounds(monkeypatch, renewal_s
 
 def test_choose_capacity_keeps_trees_within_the_treeshap_budget():
     data, split = _encoded(_flat_set(2_000, signal=True))
-    choice = choose_capacity(data, split.train, split.valid, _config())
+    # the configured learning rate for every shape: the wider trees need twice as many
+    choice = choose_capacity(data, split.train, split.valid, _config(learning_rate=0.05))
     table = choice.candidates.set_index("candidate")
     assert table.loc["wider", "shap_cost"] > SHAP_BUDGET
     assert table.loc["wider", "valid_log_loss"] < table.loc["default", "valid_log_loss"]

@@ -30,9 +30,10 @@ turns those files into contract tables. The rules, all of them:
   three unhappy months) is a churned decision on the day the subscription was cut short.
 
 :func:`cut_world` writes a world as it was known at a date: accounts created before the
-cut, events and subscriptions that started before it (a running term keeps its end date:
-it is in the contract), renewal outcomes before it, and each remaining account's next
-renewal on or after the cut as upcoming (no outcome); later renewals are not known yet.
+cut, events and subscriptions that started before it, renewal outcomes before it, and for
+each remaining account the end of its running term as an upcoming renewal (no outcome);
+later renewals are not known yet. A running term ends where its contract says (start +
+its months), even when ChurnSim later cut it short: the cancellation is in the future.
 :func:`decided_after` reads the labels to measure against from the full world: per account
 active at the cut, whether it churned at a renewal decided in the window after the cut.
 """
@@ -51,6 +52,8 @@ import pandas as pd
 FIGHTCHURN = "fightchurn==1.2.0"
 PIP_INSTALL = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")
 DRIVER = Path(__file__).with_name("churnsim_driver.py")
+HIDDEN = ("contract_end",)
+"""Columns the converter keeps for :func:`cut_world` and never writes."""
 RAW_FILES = ("account.csv", "subscription.csv", "event.csv", "event_type.csv", "world.json")
 
 
@@ -132,7 +135,8 @@ class ContractWorld:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         for table in self.TABLES:
-            getattr(self, table).to_parquet(folder / f"{table}.parquet", index=False)
+            frame = getattr(self, table).drop(columns=list(HIDDEN), errors="ignore")
+            frame.to_parquet(folder / f"{table}.parquet", index=False)
         return folder
 
 
@@ -208,6 +212,18 @@ def _periods(raw: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     add_ons = grouped["product"].agg(lambda products: ",".join(products.iloc[1:]))
     periods["add_ons"] = add_ons.to_numpy()
+    # the term's end in the contract, even when the term was later cut short: what was known
+    # while it ran (ChurnSim's own end dates are anchored on the term's start, so a term
+    # ending within three days of start + its months is taken as it stands)
+    term_end = pd.Series(
+        [
+            start + pd.DateOffset(months=int(months))
+            for start, months in zip(periods["start_date"], periods["term_months"], strict=True)
+        ],
+        index=periods.index,
+    )
+    cut_short = periods["end_date"] < term_end - pd.Timedelta(days=3)
+    periods["contract_end"] = periods["end_date"].where(~cut_short, term_end)
     return periods
 
 
@@ -244,13 +260,23 @@ def cut_world(world: ContractWorld, cut: pd.Timestamp) -> ContractWorld:
     ]
     subs = world.subscriptions[
         (world.subscriptions["start_date"] < cut) & world.subscriptions["account_id"].isin(known)
-    ]
+    ].copy()
+    running = subs["end_date"] >= cut
+    # a term running at the cut ends when its contract says: a later cancellation is not known
+    subs.loc[running, "end_date"] = subs.loc[running, "contract_end"]
     renewals = world.renewals[world.renewals["account_id"].isin(known)]
     past = renewals[renewals["renewal_date"] < cut]
     churned = set(past.loc[past["outcome"] == "churned", "account_id"])
-    upcoming = renewals[(renewals["renewal_date"] >= cut) & ~renewals["account_id"].isin(churned)]
-    upcoming = upcoming.sort_values("renewal_date").drop_duplicates("account_id").copy()
-    upcoming["outcome"] = pd.NA
+    current = subs[running & ~subs["account_id"].isin(churned)]
+    current = current.sort_values("start_date").drop_duplicates("account_id", keep="last")
+    upcoming = pd.DataFrame(
+        {
+            "account_id": current["account_id"].to_numpy(),
+            "renewal_date": current["end_date"].to_numpy(),
+            "outcome": pd.NA,
+            "arr": 12.0 * current["mrr"].to_numpy(),
+        }
+    )
     renewals = pd.concat([past, upcoming]).sort_values(["account_id", "renewal_date"])
     renewals["outcome"] = renewals["outcome"].astype("string")
     return ContractWorld(

@@ -153,6 +153,27 @@ def test_cut_world_hides_the_future(raw_world: Path) -> None:
     assert known.subscriptions["start_date"].max() < pd.Timestamp("2023-04-01")
 
 
+def test_cut_world_shows_a_running_term_as_contracted(raw_world: Path) -> None:
+    world = churnsim.convert(raw_world)
+    known = churnsim.cut_world(world, pd.Timestamp("2023-02-01"))
+    annual = known.subscriptions[known.subscriptions["account_id"] == "C000002"]
+    # cut short on 2023-03-05, after the cut: at the cut the term still ends in 2024
+    assert [f"{d:%Y-%m-%d}" for d in annual["end_date"]] == ["2024-01-05"]
+    upcoming = known.renewals[known.renewals["outcome"].isna()]
+    dates = upcoming["renewal_date"].dt.strftime("%Y-%m-%d")
+    assert dict(zip(upcoming["account_id"], dates, strict=True)) == {
+        "C000000": "2023-02-10",
+        "C000001": "2023-02-20",
+        "C000002": "2024-01-05",
+    }
+    assert (
+        "contract_end"
+        not in pd.read_parquet(
+            known.write(raw_world.parent / "cut") / "subscriptions.parquet"
+        ).columns
+    )
+
+
 def test_decided_after_labels_churn_in_the_window(raw_world: Path) -> None:
     world = churnsim.convert(raw_world)
     labels = churnsim.decided_after(world, pd.Timestamp("2023-04-01"), 30)

@@ -86,10 +86,9 @@ def feature_frame(world: Path) -> pd.DataFrame:
         as_of = latest_event_time(dataset)
         accounts = source.backend.execute(source.table("accounts").select("account_id"))
         points = pd.DataFrame({"account_id": accounts["account_id"].astype(str), "as_of": as_of})
-        frame = build_features(
-            source, points, available_features(source, CHURN_V1.features), settings
-        )
-    for name in CHURN_V1.features:
+        names = CHURN_V1.names(settings)  # with the per-event features of its vocabulary
+        frame = build_features(source, points, available_features(source, names), settings)
+    for name in names:
         if name not in frame:
             frame[name] = np.nan
     return frame

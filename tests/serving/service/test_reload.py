@@ -11,7 +11,7 @@ import pytest
 from mlflow import MlflowClient
 
 from serving.api.run import start_server
-from serving.api.schemas import example_record
+from serving.api.schemas import SERVED_FEATURE_SET, example_record
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,13 @@ def test_a_new_champion_is_served_without_dropping_a_request(scored_world, tmp_p
     answered: list[tuple[float, float, str]] = []  # (sent, received, version)
     failures: list[str] = []
     stop = threading.Event()
+    record: dict = {}
 
     def keep_scoring() -> None:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             while not stop.is_set():
                 sent = time.monotonic()
-                response = client.post("/score", json={"records": [example_record()]})
+                response = client.post("/score", json={"records": [record]})
                 if response.status_code == 200:
                     version = response.json()["model_version"]
                     versions.append(version)
@@ -47,6 +48,10 @@ def test_a_new_champion_is_served_without_dropping_a_request(scored_world, tmp_p
 
     clients = [threading.Thread(target=keep_scoring) for _ in range(3)]
     try:
+        # the example record, plus the model's per-event features (unknown: null)
+        model_features = httpx.get(f"{server.url}/model", timeout=30).json()["features"]
+        record.update(example_record())
+        record.update({n: None for n in model_features if n not in SERVED_FEATURE_SET.features})
         for thread in clients:
             thread.start()
         time.sleep(2)

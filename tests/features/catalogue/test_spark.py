@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from features.catalogue import (
+    FeatureConfig,
     FeatureSource,
     build_features,
     export_parquet,
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.slow
 def test_spark_build_equals_duckdb_on_the_simulated_world(small_dataset, spark, tmp_path):
     duckdb_source = FeatureSource.from_dataset(small_dataset)
     points = observation_points(duckdb_source, ["2024-11-30", "2025-06-15 12:00"])
-    expected = build_features(duckdb_source, points)
+    # per-event features too: a unicode name, and an event the world does not hold
+    config = FeatureConfig(usage_events_vocabulary=("api_call", "login", "Événement 注文"))
+    expected = build_features(duckdb_source, points, config=config)
 
     export_parquet(small_dataset.connection, small_dataset.tables, tmp_path)
     assert register_parquet(spark, tmp_path) == small_dataset.tables
@@ -27,6 +30,6 @@ def test_spark_build_equals_duckdb_on_the_simulated_world(small_dataset, spark, 
     # the Parquet files carry every contract column; which ones held data is the dataset's knowledge
     spark_source = FeatureSource(spark_source.backend, duckdb_source.columns)
     for strategy in ("dates", "points"):
-        got = build_features(spark_source, points, strategy=strategy)
+        got = build_features(spark_source, points, config=config, strategy=strategy)
         pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-6)
     assert len(expected) > 300 and expected.drop(columns=["segment"]).notna().mean().mean() > 0.9

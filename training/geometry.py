@@ -3,11 +3,13 @@ and how much recorded history a point needs.
 
 A customer's renewals may be monthly, quarterly, annual, multi-year or a mix. Each decided
 renewal closes a *term*: the days since the account's previous renewal, or, for a first
-renewal, the account's usual spacing between renewals (all its renewal dates count, upcoming
-ones too, since a contract says when it ends), else the days since the account was created
-when that is a usual term (an account created long before the recorded renewals says nothing
-by its age), else the typical term of an account (the median over accounts of their usual
-spacing).
+renewal, the days since the account was created when that is a usual term (monthly,
+quarterly, semi-annual, annual, two or three years) no longer than the account's usual
+spacing between renewals; else that spacing (all its renewal dates count, upcoming ones too,
+since a contract says when it ends); else the typical term of an account (the median over
+accounts of their usual spacing). An account created long before its recorded renewals says
+nothing by its age, and one that moved from a monthly to an annual plan at its first renewal
+closed a month there, not a year.
 
 Observation points are then placed relative to that term (:func:`lead_times`):
 
@@ -85,16 +87,21 @@ def renewal_terms(renewals: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFram
     previous = renewals.groupby("account_id", sort=False)["renewal_date"].shift(1)
     gap = (dates - previous).dt.total_seconds() / 86_400
     usual = gap.groupby(renewals["account_id"], sort=False).transform("median")
-    term = gap.fillna(usual)
+    term = gap
     if "created_at" in accounts:
         created = renewals[["account_id"]].merge(
             accounts[["account_id", "created_at"]], on="account_id", how="left"
         )["created_at"]
         since_created = (dates - created.to_numpy()).dt.total_seconds() / 86_400
-        # trusted only when it is a usual term: an account created long before the recorded
-        # renewals began says nothing about the length of its term
-        usual_term = since_created.map(lambda days: pd.notna(days) and is_usual_term(days))
-        term = term.fillna(since_created.where(usual_term.astype(bool)))
+        # a first term from the account's creation when that is a usual term no longer than the
+        # account's spacing: an account created long before its recorded renewals began says
+        # nothing by its age (an annual one created two years before its first recorded renewal
+        # is not on a two-year term), and one that moved from a monthly to a longer plan at its
+        # first renewal closed a month, not the longer term it started
+        usual_age = since_created.map(lambda days: pd.notna(days) and is_usual_term(days))
+        first_term = usual_age.astype(bool) & ~(since_created > usual * 1.1)
+        term = term.fillna(since_created.where(first_term))
+    term = term.fillna(usual)
     # the typical term of an account, not of a renewal: monthly accounts renew twelve times as often
     per_account = usual.groupby(renewals["account_id"], sort=False).first().dropna()
     typical = float(per_account.median()) if len(per_account) else DEFAULT_TERM_DAYS

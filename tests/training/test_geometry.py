@@ -96,3 +96,21 @@ def test_renewal_terms_ignore_an_age_that_is_no_usual_term():
         created={"old": T("2019-05-17"), "m": T("2023-12-01")},
     )
     assert terms.set_index("account_id").loc["old", "term_days"] == 30
+
+
+def test_renewal_terms_of_a_first_renewal_that_changed_plan_close_the_month_it_ends():
+    # monthly at first, then annual from the first renewal on: that renewal closed a month
+    terms = _terms(
+        [
+            ("switch", "2024-01-31"),
+            ("switch", "2025-01-31"),
+            ("old", "2023-03-05"),
+            ("old", "2024-03-05"),
+        ],
+        created={"switch": T("2024-01-01"), "old": T("2021-03-05")},
+    )
+    by_row = terms.set_index(["account_id", "renewal_date"])["term_days"]
+    assert by_row[("switch", T("2024-01-31"))] == 30
+    assert by_row[("switch", T("2025-01-31"))] == 366
+    # created two years before its first recorded renewal: an annual account, not a two-year one
+    assert by_row[("old", T("2023-03-05"))] == 366

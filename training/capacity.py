@@ -87,8 +87,9 @@ class Candidate:
 class CapacityChoice:
     """The LightGBM settings the final fit uses, how they were chosen and the evidence.
 
-    ``mode`` is ``auto`` (chosen by validation), ``fixed`` (``lightgbm.capacity: fixed``
-    or every capacity setting given in the config) or ``tuned`` (``--tune``).
+    ``mode`` is ``auto`` (chosen by validation), ``fixed`` (nothing to choose:
+    ``lightgbm.capacity: fixed``, every capacity setting given in the config, or at least
+    :data:`LARGE_TRAIN_ROWS` training rows; ``reason`` says which) or ``tuned`` (``--tune``).
     ``candidates`` has one row per candidate (its settings, boosting rounds kept by early
     stopping, validation log loss and ROC-AUC, TreeSHAP cost, whether it was chosen);
     ``booster`` is the chosen candidate's early-stopped booster, so it is not fitted twice.

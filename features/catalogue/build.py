@@ -266,12 +266,37 @@ def _aggregate(
     if per is not None:  # first per point and value, then per point over those partials
         view = Rows(rows, config)
         rows = rows.group_by([*KEYS, per.column]).aggregate(
-            **{name: partial(view) for name, partial in per.partials.items()}
+            **{name: per.partials[name](view) for name in _partials_read(per, items, config)}
         )
     view = Rows(rows, config)
     return rows.group_by(list(KEYS)).aggregate(
         **{item.name: item.aggregate(view) for item in items}
     )
+
+
+def _partials_read(
+    per: PerValue, items: list[Feature | Helper], config: FeatureConfig
+) -> list[str]:
+    """The partials of ``per`` that ``items`` read (the others are not computed at all).
+
+    Found by building the items' aggregates once over a stand-in table of the partials
+    and noting which columns they ask for; e.g. the per-event features' partials cost
+    nothing when no events vocabulary is set.
+    """
+    read: set[str] = set()
+
+    class Reading(Rows):
+        def __getattr__(self, name: str) -> ir.Column:
+            read.add(name)
+            return super().__getattr__(name)
+
+    stand_in = ibis.table(
+        {per.column: "string", **dict.fromkeys(per.partials, "float64")}, name="partials"
+    )
+    view = Reading(stand_in, config)
+    for item in items:
+        item.aggregate(view)
+    return [name for name in per.partials if name in read]
 
 
 def _rows(

@@ -39,6 +39,11 @@ HISTORY_TABLES = (
 )
 """Event tables whose first row marks the start of the recorded history (usage first when present)."""
 
+POINTS_PER_BUILD = 300_000
+"""Observation points built in one feature query at most: a training set of a million points
+and a per-event vocabulary aggregated at once ran out of DuckDB's memory; batches of whole
+accounts give the same rows (each point's features are its own)."""
+
 KNOWN_WITHIN_DAYS = 7
 """A week before a simulated renewal, the health window that decides it (10 to 2 weeks before,
 :data:`simulator.lifecycle.DECISION_WINDOW_WEEKS`) has closed: the fair probability is the true one."""
@@ -74,8 +79,6 @@ def load_renewal_training_set(
                 f"exclude_features names {unknown}, which are not in feature set {feature_set.name}; "
                 f"check their spelling against docs/features.md"
             )
-        if progress:
-            progress("features", 0, 1)
         features_source = FeatureSource.from_dataset(dataset)
         feature_config = FeatureConfig()
         if len(observed.points):
@@ -83,9 +86,9 @@ def load_renewal_training_set(
             first_point = pd.Timestamp(observed.points["as_of"].min()).to_pydatetime()
             feature_config = fit_feature_settings(feature_config, features_source, first_point)
         wanted = [n for n in feature_set.names(feature_config) if n not in config.exclude_features]
-        frame = build_features(features_source, observed.points[KEYS], wanted, feature_config)
-        if progress:
-            progress("features", 1, 1)
+        frame = _build_in_batches(
+            features_source, observed.points[KEYS], wanted, feature_config, progress
+        )
     points = observed.points
     hindsight = _ceiling_with_hindsight(Path(source), points)
     features = (
@@ -124,6 +127,26 @@ def load_renewal_training_set(
         geometry=observed.geometry,
         feature_config=feature_config,
     )
+
+
+def _build_in_batches(
+    source: FeatureSource,
+    points: pd.DataFrame,
+    wanted: list[str],
+    config: FeatureConfig,
+    progress: ProgressCallback | None,
+) -> pd.DataFrame:
+    """The features of ``points``, built :data:`POINTS_PER_BUILD` points (of whole accounts) at a time."""
+    batches = max(1, -(-len(points) // POINTS_PER_BUILD))
+    batch = pd.factorize(points["account_id"])[0] % batches
+    frames = []
+    for number in range(batches):
+        if progress:
+            progress("features", number, batches)
+        frames.append(build_features(source, points[batch == number], wanted, config))
+    if progress:
+        progress("features", batches, batches)
+    return frames[0] if batches == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _recorded_history(dataset: Dataset) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:

@@ -68,3 +68,17 @@ def test_renewal_set_fits_usage_norms_before_the_first_point_into_its_version(wo
     assert expected.keys() >= {"login", "api_call"}
     assert points.feature_set_version == CHURN_V1.version(points.feature_config)
     assert points.features["usage_intensity_vs_typical_pct_change_30d"].notna().mean() > 0.9
+
+
+def test_renewal_set_built_in_batches_of_accounts_equals_one_build(world, points, monkeypatch):
+    import pandas as pd
+
+    import training.renewals
+
+    monkeypatch.setattr(training.renewals, "POINTS_PER_BUILD", 700)
+    batched = load_renewal_training_set(
+        world, TrainingConfig(lead_times_days=[7, 30, 180], exclude_features=[])
+    )
+    assert len(points.features) > 3 * 700  # several batches
+    pd.testing.assert_frame_equal(batched.features, points.features)
+    np.testing.assert_array_equal(batched.label, points.label)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
@@ -125,6 +126,8 @@ def train(
     with progress_callback() as progress:
         result = train_model(training_set, settings, progress)
     _print_result(result, already_said=set(training_set.notes))
+
+    _warn_if_constant(result)
 
     console.rule("[bold]3. MLflow")
     experiment_id = connect(uri, settings.mlflow.experiment)
@@ -311,6 +314,20 @@ def _print_result(result: TrainingResult, already_said: set[str]) -> None:
             console.print(f"[dim]note: {note}[/dim]")
     console.print(
         "Time: " + ", ".join(f"{step} {seconds:.1f}s" for step, seconds in result.timings.items())
+    )
+
+
+def _warn_if_constant(result: TrainingResult) -> None:
+    """Say so plainly when the model gives every test row the same score: it learned nothing."""
+    scores = result.test_scores["model"]
+    if not len(scores) or np.unique(np.round(scores, 12)).size > 1:
+        return
+    train_label = result.training_set.label[result.split.train]
+    console.print(
+        f"[bold yellow]warning: the model gives every test row the same churn probability "
+        f"({scores[0]:.3f}): it learned nothing from these rows. Its training rows hold "
+        f"{int(train_label.sum()):,} churned of {len(train_label):,}; more history or more renewals "
+        "(or a longer window of data) would give it something to learn from.[/bold yellow]"
     )
 
 

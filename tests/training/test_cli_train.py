@@ -34,6 +34,7 @@ def test_train_table_prints_the_report_and_promotes_only_a_better_model(
         "promoted: there was no champion yet",
     ):
         assert expected in first.output
+    assert "learned nothing" not in first.output  # the constant-model warning is for real cases
     second = runner.invoke(app, args)
     assert second.exit_code == 0, second.output
     assert (
@@ -62,3 +63,18 @@ def test_train_data_dir_without_renewals_says_what_is_needed(tmp_path):
     result = runner.invoke(app, ["train", str(tmp_path)])
     assert result.exit_code != 0
     assert "has no renewals table" in str(result.exception)
+
+
+def test_train_warns_when_the_model_learned_nothing(tmp_path, quick_config, tracking_uri):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    table = tmp_path / "flat.csv"
+    pd.DataFrame({"seats": 5, "churned": rng.integers(0, 2, 400)}).to_csv(table, index=False)
+    args = ["train", "--table", str(table), "--label", "churned", "--config", str(quick_config)]
+    result = runner.invoke(app, [*args, "--tracking-uri", tracking_uri, "--model-name", "flat"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "warning: the model gives every test row the same churn probability" in said
+    assert "it learned nothing from these rows" in said

@@ -215,6 +215,15 @@ _COLUMNS = {
     "logistic_roc_auc": "LR AUC",
     "lightgbm_defaults_roc_auc": "defaults AUC",
     "skipped": "skipped",
+    "num_leaves": "leaves",
+    "max_depth": "depth",
+    "min_child_samples": "rows/leaf",
+    "lambda_l2": "L2",
+    "learning_rate": "rate",
+    "rounds": "rounds",
+    "valid_log_loss": "LogLoss",
+    "valid_roc_auc": "AUC",
+    "shap_cost": "SHAP cost",
 }
 """Short column headers of the printed tables."""
 
@@ -250,12 +259,25 @@ _CV = (
     "logistic_roc_auc",
     "lightgbm_defaults_roc_auc",
 )
+_CANDIDATES = (
+    "candidate",
+    "num_leaves",
+    "max_depth",
+    "min_child_samples",
+    "lambda_l2",
+    "learning_rate",
+    "rounds",
+    "valid_log_loss",
+    "valid_roc_auc",
+    "shap_cost",
+    "chosen",
+)
 """The columns each printed table shows (MLflow's CSVs have them all)."""
 
 
 def _print_result(result: TrainingResult, already_said: set[str]) -> None:
     """The evidence: split, calibration, metrics against baselines and ceiling, breakdowns, time."""
-    from training.model_card import describe_rounds
+    from training.model_card import describe_capacity, describe_rounds
 
     split = result.split.describe()
     dates = (
@@ -268,6 +290,11 @@ def _print_result(result: TrainingResult, already_said: set[str]) -> None:
         f"{split['test_rows']:,} test rows{dates}"
     )
     console.print(f"LightGBM: {describe_rounds(result.artifact)}")
+    console.print(f"Capacity: {describe_capacity(result.artifact)}")
+    if result.capacity is not None and result.capacity.candidates is not None:
+        _print_frame(
+            result.capacity.candidates, "Capacity candidates (validation rows)", _CANDIDATES
+        )
     for name, choice in result.calibrations.items():
         console.print(f"Calibration of {_SCORERS[name]}: {choice.reason}")
 

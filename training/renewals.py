@@ -11,6 +11,7 @@ uses health from after ``as_of`` and so flatters early observation points.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -73,19 +74,18 @@ def load_renewal_training_set(
         )
         observed.check_trainable()
         feature_set = get_feature_set(config.feature_set)
-        unknown = sorted(set(config.exclude_features) - set(feature_set.features))
+        features_source = FeatureSource.from_dataset(dataset)
+        # norms and events vocabulary from before the first point: no later row informs them
+        first_point = pd.Timestamp(observed.points["as_of"].min()).to_pydatetime()
+        feature_config = fit_feature_settings(FeatureConfig(), features_source, first_point)
+        names = feature_set.names(feature_config)
+        unknown = sorted(set(config.exclude_features) - set(names))
         if unknown:
             raise TrainingDataError(
-                f"exclude_features names {unknown}, which are not in feature set {feature_set.name}; "
-                f"check their spelling against docs/features.md"
+                f"exclude_features names {unknown}, which are not in feature set {feature_set.name} "
+                f"with this data's events vocabulary; check their spelling against docs/features.md"
             )
-        features_source = FeatureSource.from_dataset(dataset)
-        feature_config = FeatureConfig()
-        if len(observed.points):
-            # norms and events vocabulary from before the first point: no later row informs them
-            first_point = pd.Timestamp(observed.points["as_of"].min()).to_pydatetime()
-            feature_config = fit_feature_settings(feature_config, features_source, first_point)
-        wanted = [n for n in feature_set.names(feature_config) if n not in config.exclude_features]
+        wanted = [name for name in names if name not in config.exclude_features]
         frame = _build_in_batches(
             features_source, observed.points[KEYS], wanted, feature_config, progress
         )
@@ -123,10 +123,21 @@ def load_renewal_training_set(
         keys=points[["account_id", "renewal_date", "as_of", "lead_days"]],
         ceiling=_fair_ceiling(Path(source), points, hindsight),
         ceiling_hindsight=hindsight,
-        notes=observed.notes(),
+        notes=[*observed.notes(), *_settings_notes(feature_config, first_point)],
         geometry=observed.geometry,
         feature_config=feature_config,
     )
+
+
+def _settings_notes(config: FeatureConfig, before: datetime) -> list[str]:
+    """What the feature settings fitted from the data hold, in words."""
+    cut = f"from usage before the first observation point ({before.date()})"
+    vocabulary = config.usage_events_vocabulary
+    return [
+        f"events vocabulary {cut}: {len(vocabulary)} events with six features each"
+        + (f" ({', '.join(vocabulary)})" if vocabulary else " (too few usage rows per event)"),
+        f"usage norms {cut}: typical quantity per row of {len(config.event_quantity_norms)} events",
+    ]
 
 
 def _build_in_batches(

@@ -48,6 +48,7 @@ def test_monthly_only_world_trains_with_the_default_config(monthly_world):
     assert "placed by contract term" in notes
     assert "min_history_days 30 (a third of the 92 days of recorded history" in notes
     assert "monthly terms" in notes
+    assert "events vocabulary from usage before the first observation point (2026-03-31)" in notes
     points = _points(training_set)
     # one point per renewal, inside its month
     assert not points.duplicated(["account_id", "renewal_date"]).any()
@@ -115,3 +116,11 @@ def test_too_few_labelled_renewals_stop_with_how_many_training_needs(tmp_path):
     with pytest.raises(TrainingDataError, match="too few labelled renewals") as error:
         load_renewal_training_set(tmp_path, TrainingConfig())
     assert "Training needs at least 20 churned and 20 renewed renewals" in str(error.value)
+
+
+def test_exclude_features_may_name_a_feature_of_the_fitted_vocabulary(mixed_world):
+    fitted = load_renewal_training_set(mixed_world, TrainingConfig())
+    per_event = [name for name in fitted.feature_names if name.startswith("event_")]
+    assert per_event  # the world's own events became features
+    config = TrainingConfig(exclude_features=[per_event[0]])
+    assert per_event[0] not in load_renewal_training_set(mixed_world, config).feature_names

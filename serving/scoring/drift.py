@@ -33,6 +33,10 @@ EXPECTED_SHIFTS: dict[str, str] = {
         "on long terms, a sixth to five sixths of short ones), "
         "scoring covers every active account anywhere in its term"
     ),
+    "contract_term_months": (
+        "training has one observation point per monthly renewal and up to four per annual one, "
+        "scoring one row per active account, so the mix of terms differs"
+    ),
     "term_left_share": (
         "training observes accounts at chosen points of their terms, scoring covers every active "
         "account anywhere in its term"

@@ -66,7 +66,7 @@ def test_without_a_score_reference_the_scores_are_compared_with_the_previous_run
 
 
 def test_expected_shifts_are_reported_apart_and_not_counted_as_drifted(artifact, rows, tmp_path):
-    assert set(EXPECTED_SHIFTS) == {"days_to_renewal", "term_left_share"}
+    assert set(EXPECTED_SHIFTS) == {"days_to_renewal", "contract_term_months", "term_left_share"}
     summary = DriftSummary(
         rows=10,
         feature_psi={"days_to_renewal": 2.5, "tickets_count_30d": 0.9, "nps_latest": 0.01},

@@ -55,7 +55,7 @@ def test_the_champion_carries_a_score_reference_the_run_compares_with(scored_wor
 def test_days_to_renewal_shifts_by_design_and_is_reported_apart(scored_world):
     summary = DriftSummary.read(scored_world.drift_json)
     assert "days_to_renewal" in summary.feature_psi
-    assert set(summary.expected) == {"days_to_renewal", "term_left_share"}
+    assert set(summary.expected) == {"days_to_renewal", "contract_term_months", "term_left_share"}
     assert "days_to_renewal" not in summary.drifted
     said = " ".join(scored_world.cli_output.split())  # as read, whatever the terminal's width
     assert "expected by design: days_to_renewal" in said

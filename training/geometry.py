@@ -72,11 +72,6 @@ def term_name(days: float) -> str:
     return OTHER_TERMS
 
 
-def is_usual_term(days: float) -> bool:
-    """Whether ``days`` is one of the usual contract terms (monthly, annual...) of :data:`TERM_NAMES`."""
-    return any(low <= days <= high for _, low, high in TERM_NAMES)
-
-
 def renewal_terms(renewals: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     """``term_days`` and ``term_start`` of every row of ``renewals`` (sorted by account and date).
 
@@ -98,8 +93,10 @@ def renewal_terms(renewals: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFram
         # nothing by its age (an annual one created two years before its first recorded renewal
         # is not on a two-year term), and one that moved from a monthly to a longer plan at its
         # first renewal closed a month, not the longer term it started
-        usual_age = since_created.map(lambda days: pd.notna(days) and is_usual_term(days))
-        first_term = usual_age.astype(bool) & ~(since_created > usual * 1.1)
+        usual_age = np.logical_or.reduce(
+            [since_created.between(low, high) for _, low, high in TERM_NAMES]
+        )
+        first_term = usual_age & ~(since_created > usual * 1.1)
         term = term.fillna(since_created.where(first_term))
     term = term.fillna(usual)
     # the typical term of an account, not of a renewal: monthly accounts renew twelve times as often

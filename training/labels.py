@@ -53,8 +53,8 @@ class ObservationPoints:
     skipped: dict[str, int]
     undecided_renewals: int
     geometry: pd.DataFrame
-    lead_times: str
-    min_history: str
+    lead_times_text: str
+    min_history_text: str
     candidates: int
 
     def check_trainable(self) -> None:
@@ -68,7 +68,7 @@ class ObservationPoints:
         raise TrainingDataError(
             f"too few labelled renewals to train on: {len(renewals):,} renewals with observation points "
             f"({churned:,} churned, {renewed:,} renewed) from {self.candidates:,} candidate points"
-            + (f" (skipped: {reasons}; {self.min_history})" if reasons else "")
+            + (f" (skipped: {reasons}; {self.min_history_text})" if reasons else "")
             + f". Training needs at least {MIN_RENEWALS_PER_OUTCOME} churned and "
             f"{MIN_RENEWALS_PER_OUTCOME} renewed renewals; add more history, or lower min_history_days "
             "or change lead_times_days in the training config"
@@ -76,7 +76,7 @@ class ObservationPoints:
 
     def notes(self) -> list[str]:
         """What was chosen and left out, in words, for the run's report and the model card."""
-        notes = [f"observation points: {self.lead_times}; {self.min_history}"]
+        notes = [f"observation points: {self.lead_times_text}; {self.min_history_text}"]
         notes += [term_note(row) for row in self.geometry.itertuples()]
         notes.append(f"{self.undecided_renewals:,} renewals without an outcome yet are not labels")
         notes += [

@@ -17,7 +17,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from training.artifact import Calibration
+from training.artifact import PROBABILITY_FLOOR, Calibration
 
 METHODS = ("isotonic", "platt")
 
@@ -39,13 +39,27 @@ def fit_platt(margin: np.ndarray, label: np.ndarray) -> Calibration:
     )
 
 
+TIE_BREAK = 1e-9
+"""Added per threshold to the isotonic map's values so that it rises strictly between them."""
+
+
 def fit_isotonic(margin: np.ndarray, label: np.ndarray) -> Calibration:
-    """Isotonic regression: the best non-decreasing step map from margin to churn rate."""
+    """Isotonic regression: the best non-decreasing step map from margin to churn rate.
+
+    Its flat steps would give whole ranges of margins the same probability, and so lose
+    the booster's ranking inside them (ROC-AUC, the top of a risk list); each threshold's
+    value (kept inside the probability floor) gets :data:`TIE_BREAK` times its rank added,
+    so the map rises strictly (by at most a few millionths of a percentage point) and the
+    ranking is the booster's.
+    """
     model = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(margin, label)
+    steps = TIE_BREAK * np.arange(len(model.y_thresholds_))
+    room = (PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR - steps[-1])
+    y = np.clip(np.asarray(model.y_thresholds_, dtype=np.float64), *room) + steps
     return Calibration(
         "isotonic",
         x=tuple(float(v) for v in model.X_thresholds_),
-        y=tuple(float(v) for v in model.y_thresholds_),
+        y=tuple(float(v) for v in y),
     )
 
 

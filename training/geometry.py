@@ -24,7 +24,9 @@ Observation points are then placed relative to that term (:func:`lead_times`):
 
 The history a point needs behind it (:func:`min_history_days`) is a third of the recorded
 history, at most :data:`MAX_MIN_HISTORY_DAYS`: three months of data need 30 days, a year or
-more 90. ``lead_times_days`` and ``min_history_days`` in the training config override both.
+more 90 (none, when that floor alone leaves too few labelled renewals to train on: see
+``training.renewals``). ``lead_times_days`` and ``min_history_days`` in the training config
+override both.
 """
 
 from __future__ import annotations

@@ -57,13 +57,24 @@ class ObservationPoints:
     min_history_text: str
     candidates: int
 
-    def check_trainable(self) -> None:
-        """Stop with the numbers when too few labelled renewals are left to split and train on."""
+    @property
+    def labelled_renewals(self) -> tuple[int, int]:
+        """Renewals with at least one point: how many churned, how many renewed."""
         renewals = self.points.drop_duplicates(["account_id", "renewal_date"])
         churned = int(renewals["churned"].sum())
-        renewed = len(renewals) - churned
-        if churned >= MIN_RENEWALS_PER_OUTCOME and renewed >= MIN_RENEWALS_PER_OUTCOME:
+        return churned, len(renewals) - churned
+
+    @property
+    def trainable(self) -> bool:
+        """At least :data:`MIN_RENEWALS_PER_OUTCOME` churned and as many renewed renewals have points."""
+        return min(self.labelled_renewals) >= MIN_RENEWALS_PER_OUTCOME
+
+    def check_trainable(self) -> None:
+        """Stop with the numbers when too few labelled renewals are left to split and train on."""
+        if self.trainable:
             return
+        churned, renewed = self.labelled_renewals
+        renewals = self.points.drop_duplicates(["account_id", "renewal_date"])
         reasons = "; ".join(f"{count:,} {rule}" for rule, count in self.skipped.items() if count)
         raise TrainingDataError(
             f"too few labelled renewals to train on: {len(renewals):,} renewals with observation points "

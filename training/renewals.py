@@ -27,7 +27,7 @@ from training.config import TrainingConfig
 from training.dataset import TrainingSet
 from training.errors import TrainingDataError
 from training.geometry import MAX_MIN_HISTORY_DAYS, min_history_days
-from training.labels import observation_points
+from training.labels import ObservationPoints, observation_points
 
 KEYS = ["account_id", "as_of"]
 HISTORY_TABLES = (
@@ -72,6 +72,10 @@ def load_renewal_training_set(
             min_history,
             min_history_reason,
         )
+        if not observed.trainable and config.min_history_days is None and min_history > 0:
+            observed = _without_history_floor(
+                observed, renewals, accounts, config, history_start, min_history
+            )
         observed.check_trainable()
         feature_set = get_feature_set(config.feature_set)
         features_source = FeatureSource.from_dataset(dataset)
@@ -179,6 +183,33 @@ def _recorded_history(dataset: Dataset) -> tuple[pd.Timestamp | None, pd.Timesta
         pd.Timestamp(min(firsts)) if firsts else None,
         pd.Timestamp(max(lasts)) if lasts else None,
     )
+
+
+def _without_history_floor(
+    observed: ObservationPoints,
+    renewals: pd.DataFrame,
+    accounts: pd.DataFrame,
+    config: TrainingConfig,
+    history_start: pd.Timestamp | None,
+    min_history: int,
+) -> ObservationPoints:
+    """The points again with no history floor, when the derived one leaves too few renewals.
+
+    A short history (a few months of a monthly product) puts the first renewals' points
+    inside the first weeks of data; their windows are partly empty, but they are labels the
+    model needs when the floor leaves too few. Kept only when that makes the set trainable.
+    """
+    churned, renewed = observed.labelled_renewals
+    relaxed = observation_points(
+        renewals,
+        accounts,
+        config.lead_times_days,
+        history_start,
+        0,
+        f"lowered from {min_history} days, which left only {churned} churned and {renewed} renewed "
+        "renewals with points; early points' windows reach back before the recorded history",
+    )
+    return relaxed if relaxed.trainable else observed
 
 
 def _min_history(

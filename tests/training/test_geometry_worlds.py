@@ -118,6 +118,19 @@ def test_too_few_labelled_renewals_stop_with_how_many_training_needs(tmp_path):
     assert "Training needs at least 20 churned and 20 renewed renewals" in str(error.value)
 
 
+def test_a_short_history_drops_its_history_floor_when_that_alone_leaves_too_few_renewals(tmp_path):
+    config = SimulationConfig(
+        seed=5, n_accounts=320, start=date(2026, 3, 1), end=date(2026, 6, 1), monthly_share=1.0
+    )
+    simulate_world(config, tmp_path, overwrite=True, workers=0)
+    with pytest.raises(TrainingDataError, match="too few labelled renewals"):
+        load_renewal_training_set(tmp_path, TrainingConfig(min_history_days=30))
+    training_set = load_renewal_training_set(tmp_path, TrainingConfig())
+    notes = " ".join(training_set.notes)
+    assert "min_history_days 0 (lowered from 30 days, which left only 15 churned" in notes
+    assert training_set.label.sum() >= 20
+
+
 def test_exclude_features_may_name_a_feature_of_the_fitted_vocabulary(mixed_world):
     fitted = load_renewal_training_set(mixed_world, TrainingConfig())
     per_event = [name for name in fitted.feature_names if name.startswith("event_")]

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
@@ -345,17 +344,12 @@ def _print_result(result: TrainingResult, already_said: set[str]) -> None:
 
 
 def _warn_if_constant(result: TrainingResult) -> None:
-    """Say so plainly when the model gives every test row the same score: it learned nothing."""
-    scores = result.test_scores["model"]
-    if not len(scores) or np.unique(np.round(scores, 12)).size > 1:
-        return
-    train_label = result.training_set.label[result.split.train]
-    console.print(
-        f"[bold yellow]warning: the model gives every test row the same churn probability "
-        f"({scores[0]:.3f}): it learned nothing from these rows. Its training rows hold "
-        f"{int(train_label.sum()):,} churned of {len(train_label):,}; more history or more renewals "
-        "(or a longer window of data) would give it something to learn from.[/bold yellow]"
-    )
+    """Say so plainly when the model learned nothing, or ranks the test rows hardly better than chance."""
+    from training.diagnostics import weak_model_warning
+
+    warning = weak_model_warning(result)
+    if warning:
+        console.print(f"[bold yellow]warning: {warning}[/bold yellow]")
 
 
 def _print_frame(frame: pd.DataFrame, title: str, columns: tuple[str, ...]) -> None:

@@ -78,3 +78,27 @@ def test_train_warns_when_the_model_learned_nothing(tmp_path, quick_config, trac
     said = " ".join(result.output.split())
     assert "warning: the model gives every test row the same churn probability" in said
     assert "it learned nothing from these rows" in said
+
+
+def test_train_warns_when_the_model_ranks_hardly_better_than_chance(
+    tmp_path, quick_config, tracking_uri
+):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    rows = 600
+    table = tmp_path / "noise.csv"
+    pd.DataFrame(
+        {
+            "usage": rng.normal(size=rows),
+            "tickets": rng.poisson(2, size=rows),
+            "churned": rng.integers(0, 2, rows),
+        }
+    ).to_csv(table, index=False)
+    args = ["train", "--table", str(table), "--label", "churned", "--config", str(quick_config)]
+    result = runner.invoke(app, [*args, "--tracking-uri", tracking_uri, "--model-name", "noise"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "warning: the model ranks the test rows hardly better than chance (ROC-AUC 0." in said
+    assert "treat its scores as a weak signal" in said

@@ -33,6 +33,7 @@ from sklearn.metrics import roc_auc_score
 
 from training.booster import fit_booster, lightgbm_params
 from training.config import LightGBMConfig, TrainingConfig
+from training.cross_fit import FOLDS, CrossFit, cross_fit, fold_splits, is_small
 from training.fitting import EncodedData
 
 CAPACITY_KEYS = ("num_leaves", "max_depth", "min_child_samples", "lambda_l2")
@@ -92,7 +93,11 @@ class CapacityChoice:
     :data:`LARGE_TRAIN_ROWS` training rows; ``reason`` says which) or ``tuned`` (``--tune``).
     ``candidates`` has one row per candidate (its settings, boosting rounds kept by early
     stopping, validation log loss and ROC-AUC, TreeSHAP cost, whether it was chosen);
-    ``booster`` is the chosen candidate's early-stopped booster, so it is not fitted twice.
+    ``booster`` is the chosen candidate's early-stopped booster, so it is not fitted twice;
+    on a small training set ``cross_fitted`` instead holds the chosen candidate's
+    cross-validation (its rounds and out-of-fold margins, see :mod:`training.cross_fit`),
+    and the candidates' log loss and ROC-AUC are out-of-fold over the training and
+    validation rows.
     """
 
     config: LightGBMConfig
@@ -101,6 +106,16 @@ class CapacityChoice:
     reason: str
     candidates: pd.DataFrame | None = None
     booster: lgb.Booster | None = field(default=None, repr=False, compare=False)
+    cross_fitted: CrossFit | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def evidence(self) -> str:
+        """The rows the candidates were compared on, in a few words."""
+        if self.cross_fitted is None:
+            return "validation rows"
+        return (
+            f"{self.cross_fitted.folds}-fold cross-validation over the training and validation rows"
+        )
 
     def metadata(self) -> dict[str, Any]:
         """The choice as plain values for the artifact's metadata and the MLflow run."""
@@ -114,6 +129,7 @@ class CapacityChoice:
             "mode": self.mode,
             "chosen": self.chosen,
             "reason": self.reason,
+            "evidence": self.evidence,
             **{key: getattr(self.config, key) for key in CAPACITY_KEYS},
             "learning_rate": self.config.learning_rate,
             "candidates": table,
@@ -151,6 +167,7 @@ def capacity_grid(config: LightGBMConfig, train_rows: int, minority_rows: int) -
     grid = [default]
     if train_rows < LARGE_TRAIN_ROWS:
         grid.append(Candidate("smaller", 7, 3, max(1, min(100, train_rows // 20)), 5.0, rate))
+        grid.append(Candidate("shallow", 3, 2, max(1, min(50, train_rows // 20)), 5.0, rate))
         if minority_rows >= MIN_CHURNERS_FOR_WIDER:
             grid.append(Candidate("finer", 15, 5, 20, 1.0, rate))
             grid.append(Candidate("wider", 31, 7, 20, 1.0, fast))
@@ -202,7 +219,8 @@ def choose_capacity(
     label = data.label[train]
     minority = int(min(label.sum(), len(label) - label.sum()))
     grid = capacity_grid(lgb_config, len(train), minority)
-    if len(grid) == 1:
+    small = is_small(data, train, valid)
+    if len(grid) == 1 and not small:
         given = sorted(pinned_settings(lgb_config))
         why = (
             f"every capacity setting is given in the config ({', '.join(given)})"
@@ -210,6 +228,8 @@ def choose_capacity(
             else f"{len(train):,} training rows: from {LARGE_TRAIN_ROWS:,} on the default shape is kept"
         )
         return fixed_capacity(lgb_config, "fixed", f"{_shape(lgb_config)}; {why}")
+    if small:
+        return _choose_by_cross_validation(data, train, valid, config, grid)
     valid_label = data.label[valid]
     rows, boosters, losses = [], [], []
     for candidate in grid:
@@ -228,14 +248,8 @@ def choose_capacity(
         boosters.append(booster)
         losses.append(loss)
         rows.append(
-            {
-                "candidate": candidate.name,
-                **candidate.settings(),
-                "rounds": booster.current_iteration(),
-                "valid_log_loss": float(loss.mean()),
-                "valid_roc_auc": _auc(valid_label, probability),
-                "shap_cost": shap_cost(booster),
-            }
+            _candidate_row(candidate, booster.current_iteration(), valid_label, probability, loss)
+            | {"shap_cost": shap_cost(booster)}
         )
     table = pd.DataFrame(rows)
     best, why = _pick(table, losses)
@@ -252,6 +266,76 @@ def choose_capacity(
         table,
         boosters[best],
     )
+
+
+def _choose_by_cross_validation(
+    data: EncodedData,
+    train: np.ndarray,
+    valid: np.ndarray,
+    config: TrainingConfig,
+    grid: list[Candidate],
+) -> CapacityChoice:
+    """Each candidate cross-validated over the training and validation rows (small data)."""
+    lgb_config = config.lightgbm
+    rows = np.sort(np.concatenate([train, valid]))
+    label = data.label[rows]
+    group = None if data.group is None else np.asarray(data.group)[rows]
+    splits = fold_splits(label, group, FOLDS, config.seed)
+    table_rows, fits, losses = [], [], []
+    for candidate in grid:
+        settings = lgb_config.model_copy(update=candidate.settings())
+        fitted = cross_fit(
+            data,
+            rows,
+            splits,
+            lightgbm_params(settings, config.seed, config.num_threads),
+            settings.max_rounds,
+            settings.early_stopping_rounds,
+        )
+        probability = fitted.probability()
+        loss = _row_log_loss(label, probability)
+        fits.append(fitted)
+        losses.append(loss)
+        saved_rounds = (
+            fitted.rounds_for(len(data.label)) if lgb_config.refit_on_test else fitted.final_rounds
+        )
+        cost = shap_cost(fitted.fold_booster) * saved_rounds / fitted.rounds
+        table_rows.append(
+            _candidate_row(candidate, fitted.rounds, label, probability, loss)
+            | {"shap_cost": round(cost)}
+        )
+    table = pd.DataFrame(table_rows)
+    best, why = _pick(table, losses)
+    table["chosen"] = table.index == best
+    chosen = grid[best]
+    minority = int(min(data.label[valid].sum(), len(valid) - data.label[valid].sum()))
+    reason = (
+        f"{chosen.describe()} chosen by out-of-fold log loss among {len(grid)} candidates in "
+        f"{fits[best].folds}-fold cross-validation over the {len(rows):,} training and validation rows "
+        f"({why}); cross-validated because the data is small ({len(rows):,} rows, "
+        f"{minority} of the rarer outcome among the validation rows); "
+        f"{fits[best].final_rounds} rounds on all of them"
+    )
+    return CapacityChoice(
+        lgb_config.model_copy(update=chosen.settings()),
+        "auto",
+        chosen.name,
+        reason,
+        table,
+        cross_fitted=fits[best],
+    )
+
+
+def _candidate_row(
+    candidate: Candidate, rounds: int, label: np.ndarray, probability: np.ndarray, loss: np.ndarray
+) -> dict[str, Any]:
+    return {
+        "candidate": candidate.name,
+        **candidate.settings(),
+        "rounds": rounds,
+        "valid_log_loss": float(loss.mean()),
+        "valid_roc_auc": _auc(label, probability),
+    }
 
 
 def _pick(table: pd.DataFrame, losses: list[np.ndarray]) -> tuple[int, str]:

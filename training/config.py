@@ -80,6 +80,12 @@ class LightGBMConfig(StrictModel):
         description="After early stopping and calibration, refit the booster on the training and "
         "validation rows together (rounds scaled by the rows' ratio), keeping the calibration.",
     )
+    refit_on_test: bool = Field(
+        default=True,
+        description="Small training sets (cross-validated, training/cross_fit.py): after the evaluation, "
+        "refit the saved booster on every row, test rows included (rounds scaled by the rows' ratio); "
+        "the reported test metrics are those of the model before this refit, which never saw them.",
+    )
 
 
 class TuningConfig(StrictModel):

@@ -1,7 +1,8 @@
 """Stratified k-fold cross-validation, the fair yardstick for a flat table with no time column.
 
 Each fold runs the full procedure on its training part (early stopping and calibration
-on a stratified share of it) and is scored on the held-out fold. Two references run in
+on a stratified share of it, or for small data an inner cross-validation and one booster on
+all of it) and is scored on the held-out fold. Two references run in
 the same folds: the logistic-regression baseline and LightGBM with its library defaults
 (100 rounds, 31 leaves, no early stopping), the setting most published figures use.
 """
@@ -18,15 +19,25 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from training.baselines import fit_logistic, logistic_margin
 from training.booster import fit_booster
 from training.config import TrainingConfig
+from training.cross_fit import FOLDS, cross_fit, fold_splits
 from training.dataset import TrainingSet
 from training.fitting import EncodedData, fit_calibrated
 from training.metrics import evaluate
 
 
 def cross_validate(
-    training_set: TrainingSet, data: EncodedData, params: dict[str, Any], config: TrainingConfig
+    training_set: TrainingSet,
+    data: EncodedData,
+    params: dict[str, Any],
+    config: TrainingConfig,
+    cross_fitted: bool = False,
 ) -> pd.DataFrame:
-    """One row per fold: rows, the model's metrics, and the ROC-AUC of both references."""
+    """One row per fold: rows, the model's metrics, and the ROC-AUC of both references.
+
+    With ``cross_fitted`` (the model was fitted the small-data way, :mod:`training.cross_fit`)
+    each fold does the same on its training part: rounds and calibration from an inner
+    cross-validation, then one booster on all of it.
+    """
     label = data.label
     splitter = StratifiedKFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
     valid_share = config.split.valid_fraction / (1 - config.split.test_fraction)
@@ -35,7 +46,16 @@ def cross_validate(
         fit_rows, valid_rows = train_test_split(
             rest, test_size=valid_share, stratify=label[rest], random_state=config.seed
         )
-        model = fit_calibrated(data, np.sort(fit_rows), np.sort(valid_rows), params, config)
+        inner = None
+        if cross_fitted:
+            splits = fold_splits(label[rest], None, FOLDS, config.seed)
+            lightgbm = config.lightgbm
+            inner = cross_fit(
+                data, rest, splits, params, lightgbm.max_rounds, lightgbm.early_stopping_rounds
+            )
+        model = fit_calibrated(
+            data, np.sort(fit_rows), np.sort(valid_rows), params, config, cross_fitted=inner
+        )
         probability = model.predict_proba(data.matrix[held], config.num_threads)
         logistic = fit_logistic(
             training_set.features.iloc[rest],

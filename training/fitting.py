@@ -7,7 +7,7 @@ The main run, each backtest origin and each cross-validation fold all go through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lightgbm as lgb
 import numpy as np
@@ -16,6 +16,9 @@ from training.artifact import Calibration
 from training.booster import fit_booster
 from training.calibration import CalibrationChoice, fit_calibration
 from training.config import TrainingConfig
+
+if TYPE_CHECKING:
+    from training.cross_fit import CrossFit
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class EncodedData:
     label: np.ndarray
     feature_names: list[str]
     categorical: list[int]
+    group: np.ndarray | None = None
+    """Rows sharing a group (one account's renewal) stay together in cross-validation folds."""
 
     def rows(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.matrix[positions], self.label[positions]
@@ -59,6 +64,8 @@ def fit_calibrated(
     config: TrainingConfig,
     rounds: int | None = None,
     fitted: lgb.Booster | None = None,
+    cross_fitted: CrossFit | None = None,
+    latest: bool = False,
 ) -> CalibratedBooster:
     """Fit on ``train`` rows, calibrate on ``valid`` rows, then (by default) refit on both.
 
@@ -73,7 +80,17 @@ def fit_calibrated(
     ``fitted`` is a booster already boosted on ``train`` with early stopping on ``valid``
     with these ``params`` (the capacity choice fits each candidate that way): it is used
     as the first booster instead of fitting the same trees again.
+
+    ``cross_fitted`` (small training sets, see :mod:`training.cross_fit`) replaces both
+    steps: the booster is fitted on its rows (training and validation together) for its
+    rounds scaled to those rows, and calibrated on its out-of-fold margins: those of
+    every row, or with ``latest`` (an out-of-time split, whose validation rows are the
+    latest before the test period) those of the ``valid`` rows only, so that the
+    calibration follows the churn rate of the latest period as it does without
+    cross-validation.
     """
+    if cross_fitted is not None:
+        return _from_cross_fit(data, params, config, cross_fitted, valid if latest else None)
     booster = fitted
     if booster is None:
         booster = fit_booster(
@@ -103,3 +120,53 @@ def fit_calibrated(
             None,
         )
     return CalibratedBooster(booster, choice, stopped_at)
+
+
+def _from_cross_fit(
+    data: EncodedData,
+    params: dict[str, Any],
+    config: TrainingConfig,
+    cross_fitted: CrossFit,
+    calibration_rows: np.ndarray | None,
+) -> CalibratedBooster:
+    rows = cross_fitted.rows
+    calibrate = slice(None) if calibration_rows is None else np.isin(rows, calibration_rows)
+    choice = fit_calibration(
+        cross_fitted.margin[calibrate],
+        data.label[rows][calibrate],
+        config.calibration.method,
+        config.calibration.folds,
+        config.seed,
+    )
+    booster = fit_booster(
+        data.rows(rows),
+        data.rows(rows),
+        data.feature_names,
+        data.categorical,
+        params,
+        cross_fitted.final_rounds,
+        None,
+    )
+    return CalibratedBooster(booster, choice, cross_fitted.rounds)
+
+
+def refit_on_every_row(
+    data: EncodedData, model: CalibratedBooster, params: dict[str, Any], cross_fitted: CrossFit
+) -> CalibratedBooster:
+    """``model`` refitted on every row of ``data`` (test rows too), its calibration kept.
+
+    For small training sets after their evaluation (``lightgbm.refit_on_test``): the test
+    rows are labels the saved model should learn from; the metrics reported stay those of
+    ``model``, which never saw them.
+    """
+    every = np.arange(len(data.label))
+    booster = fit_booster(
+        data.rows(every),
+        data.rows(every),
+        data.feature_names,
+        data.categorical,
+        params,
+        cross_fitted.rounds_for(len(every)),
+        None,
+    )
+    return CalibratedBooster(booster, model.choice, model.stopped_at)

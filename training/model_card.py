@@ -102,10 +102,17 @@ def _capacity_section(result: TrainingResult) -> list[str]:
     if result.capacity is None or result.capacity.candidates is None:
         return []
     table = result.capacity.candidates.set_index("candidate")
-    return [
-        "## Capacity candidates (validation rows)\n"
+    how = (
         "Each boosted on the training rows with early stopping on the validation rows; the lowest "
-        "validation log loss is chosen when it beats `default` by more than one standard error and "
+        "validation log loss"
+        if result.capacity.cross_fitted is None
+        else "Small data: each cross-validated over the training and validation rows together "
+        "(early stopping on the folds' mean log loss; `rounds` per fold model, log loss and "
+        "ROC-AUC out of fold); the lowest out-of-fold log loss"
+    )
+    return [
+        f"## Capacity candidates ({result.capacity.evidence})\n"
+        f"{how} is chosen when it beats `default` by more than one standard error and "
         "its TreeSHAP cost (sum of squared leaf depths, about 9-13 ns per unit per explained row) "
         "fits the budget.\n\n" + markdown_table(table)
     ]
@@ -115,6 +122,19 @@ def describe_rounds(artifact: ScoringArtifact) -> str:
     """How many boosting rounds the model has and how they were chosen."""
     rounds = artifact.booster.current_iteration()
     stopped = artifact.metadata.get("boosting_rounds_before_refit")
+    capacity = artifact.metadata.get("capacity") or {}
+    if "cross-validation" in str(capacity.get("evidence", "")):
+        refit = artifact.metadata.get("refit_on_test")
+        rows = (
+            f"every row, test rows included, after the evaluation (the evaluated model had "
+            f"{refit['boosting_rounds_evaluated']})"
+            if refit
+            else "the training and validation rows"
+        )
+        return (
+            f"{rounds} boosting rounds on {rows}; cross-validation over the training and "
+            f"validation rows kept {stopped} per fold model"
+        )
     if stopped is None or stopped == rounds:
         return f"{rounds} boosting rounds (early stopping on validation log loss)"
     return (

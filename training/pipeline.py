@@ -31,7 +31,7 @@ from training.config import TrainingConfig
 from training.crossval import cross_validate
 from training.dataset import TrainingSet
 from training.drift import shifted_features
-from training.fitting import CalibratedBooster, EncodedData, fit_calibrated
+from training.fitting import CalibratedBooster, EncodedData, fit_calibrated, refit_on_every_row
 from training.metrics import evaluate, evaluate_by
 from training.split import Split, out_of_time_split, stratified_split
 from training.tuning import tune_lightgbm
@@ -149,7 +149,14 @@ def train_model(
     fit_config = config.model_copy(update={"lightgbm": lgb_config})
     with clock.step("fit"):
         model = fit_calibrated(
-            data, split.train, split.valid, params, fit_config, fitted=capacity.booster
+            data,
+            split.train,
+            split.valid,
+            params,
+            fit_config,
+            fitted=capacity.booster,
+            cross_fitted=capacity.cross_fitted,
+            latest=split.strategy == "out_of_time",
         )
     with clock.step("baselines"):
         scores, calibrations, notes = _baselines(ts, split, config)
@@ -163,17 +170,23 @@ def train_model(
         if ts.ceiling_hindsight is not None:
             scores["ceiling_hindsight"] = ts.ceiling_hindsight[split.test]
         metrics, breakdowns = _evaluate(ts, split, scores, config)
-        artifact = _artifact(
-            ts, split, data, levels, model, params, config, scores[MODEL], capacity
-        )
         contributions = _contributions(model, data, split, config)
+    saved = model
+    if capacity.cross_fitted is not None and lgb_config.refit_on_test:
+        with clock.step("fit"):
+            saved = refit_on_every_row(data, model, params, capacity.cross_fitted)
+    artifact = _artifact(
+        ts, split, data, levels, saved, params, config, scores[MODEL], capacity, model
+    )
     backtest_table = cv_table = None
     if "backtest" in steps:
         with clock.step("backtest"):
             backtest_table = backtest(ts, data, params, model.stopped_at, fit_config)
     if "cross-validation" in steps:
         with clock.step("cross-validation"):
-            cv_table = cross_validate(ts, data, params, fit_config)
+            cv_table = cross_validate(
+                ts, data, params, fit_config, cross_fitted=capacity.cross_fitted is not None
+            )
     return TrainingResult(
         training_set=ts,
         config=fit_config,
@@ -216,7 +229,7 @@ def _encode(
     names = list(ts.feature_names)
     return (
         ts,
-        EncodedData(matrix, ts.label, names, [names.index(n) for n in ts.categorical]),
+        EncodedData(matrix, ts.label, names, [names.index(n) for n in ts.categorical], ts.group),
         levels,
     )
 
@@ -345,12 +358,15 @@ def _artifact(
     config: TrainingConfig,
     test_probability: np.ndarray,
     capacity: CapacityChoice,
+    evaluated: CalibratedBooster,
 ) -> ScoringArtifact:
     """The scoring artifact: booster, calibration, features, health scale and training distributions.
 
     The score reference is the deciles of the calibrated churn probability on the test
     rows: held out from both fitting and calibration, the latest rows of an out-of-time
-    split, and the rows the reported metrics describe.
+    split, and the rows the reported metrics describe. ``model`` is the booster saved;
+    ``evaluated`` the one the metrics describe (the same, unless ``model`` was refitted on
+    every row after the evaluation, ``lightgbm.refit_on_test``).
     """
     train_matrix = data.matrix[split.train]
     references = tuple(
@@ -359,7 +375,8 @@ def _artifact(
         else FeatureReference.of_numeric(name, train_matrix[:, j])
         for j, name in enumerate(data.feature_names)
     )
-    known = np.concatenate([split.train, split.valid])
+    refitted = model is not evaluated
+    known = np.arange(len(ts.label)) if refitted else np.concatenate([split.train, split.valid])
     metadata: dict[str, Any] = {
         "label": ts.label_name,
         "source": ts.source,
@@ -368,6 +385,14 @@ def _artifact(
         "split": split.describe(),
         "boosting_rounds": model.booster.current_iteration(),
         "boosting_rounds_before_refit": model.stopped_at,
+        "refit_on_test": (
+            {
+                "rows": len(ts.label),
+                "boosting_rounds_evaluated": evaluated.booster.current_iteration(),
+            }
+            if refitted
+            else None
+        ),
         "lightgbm_params": params,
         "capacity": capacity.metadata(),
         "calibration_reason": model.choice.reason,

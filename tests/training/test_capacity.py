@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 import training.backtest
+import training.cross_fit
 import training.crossval
 import training.pipeline
 from training.artifact import ScoringArtifact
@@ -53,6 +54,13 @@ def _encoded(ts: TrainingSet, seed: int = 7):
     return data, split
 
 
+@pytest.fixture
+def validation_path(monkeypatch):
+    """Choose on one validation split, as on a large training set (no cross-validation)."""
+    monkeypatch.setattr(training.cross_fit, "SMALL_ROWS", 0)
+    monkeypatch.setattr(training.cross_fit, "FEW_MINORITY", 0)
+
+
 def _config(**lightgbm) -> TrainingConfig:
     return TrainingConfig(
         num_threads=1,
@@ -67,13 +75,27 @@ def test_capacity_grid_depends_on_rows_and_churners():
     small = capacity_grid(config, train_rows=3_000, minority_rows=800)
     few_churners = capacity_grid(config, train_rows=3_000, minority_rows=120)
     large = capacity_grid(config, train_rows=400_000, minority_rows=50_000)
-    assert [c.name for c in small] == ["default", "smaller", "finer", "wider", "wider_l2"]
-    assert [c.name for c in few_churners] == ["default", "smaller"]
+    assert [c.name for c in small] == [
+        "default",
+        "smaller",
+        "shallow",
+        "finer",
+        "wider",
+        "wider_l2",
+    ]
+    assert [c.name for c in few_churners] == ["default", "smaller", "shallow"]
     assert [c.name for c in large] == ["default"]
     assert (small[0].num_leaves, small[0].max_depth, small[0].min_child_samples) == (15, 5, 50)
     assert max(c.num_leaves for c in small) > 15 > min(c.num_leaves for c in small)
     rates = {c.name: c.learning_rate for c in small}
-    assert rates == {"default": 0.05, "smaller": 0.05, "finer": 0.05, "wider": 0.1, "wider_l2": 0.1}
+    assert rates == {
+        "default": 0.05,
+        "smaller": 0.05,
+        "shallow": 0.05,
+        "finer": 0.05,
+        "wider": 0.1,
+        "wider_l2": 0.1,
+    }
 
 
 def test_capacity_grid_keeps_the_settings_given_in_the_config():
@@ -86,14 +108,22 @@ def test_capacity_grid_keeps_the_settings_given_in_the_config():
     assert {c.learning_rate for c in rate} == {0.03}
 
 
-def test_choose_capacity_gives_strong_interactions_more_leaves_than_the_default():
+@pytest.mark.parametrize("path", ["validation", "cross-validation"])
+def test_choose_capacity_gives_strong_interactions_more_leaves_than_the_default(path, request):
+    if path == "validation":
+        request.getfixturevalue("validation_path")
     data, split = _encoded(_flat_set(3_000, signal=True))
     choice = choose_capacity(data, split.train, split.valid, _config())
     table = choice.candidates
     assert choice.mode == "auto"
     assert choice.config.num_leaves > LightGBMConfig().num_leaves
-    assert table.loc[table["chosen"], "valid_log_loss"].item() == table["valid_log_loss"].min()
-    assert "chosen by validation log loss among 5 candidates" in choice.reason
+    affordable = table[table["shap_cost"] <= SHAP_BUDGET]
+    assert table.loc[table["chosen"], "valid_log_loss"].item() == affordable["valid_log_loss"].min()
+    words = {
+        "validation": "chosen by validation log loss among 6 candidates",
+        "cross-validation": "chosen by out-of-fold log loss among 6 candidates in 5-fold cross-validation",
+    }
+    assert words[path] in choice.reason
     assert table.loc[table["chosen"], "shap_cost"].item() <= SHAP_BUDGET
 
 
@@ -104,12 +134,30 @@ def test_choose_capacity_does_not_widen_the_trees_on_a_noise_table():
     assert choice.config.num_leaves <= LightGBMConfig().num_leaves
 
 
-def test_choose_capacity_returns_the_chosen_candidates_booster():
+def test_choose_capacity_returns_the_chosen_candidates_booster(validation_path):
     data, split = _encoded(_flat_set(3_000, signal=True))
     choice = choose_capacity(data, split.train, split.valid, _config())
     chosen = choice.candidates[choice.candidates["chosen"]].iloc[0]
     assert choice.booster.current_iteration() == chosen["rounds"]
     assert shap_cost(choice.booster) == chosen["shap_cost"]
+    assert choice.cross_fitted is None and choice.evidence == "validation rows"
+
+
+def test_choose_capacity_cross_validates_small_data_and_returns_the_chosen_fit():
+    data, split = _encoded(_flat_set(3_000, signal=True))
+    choice = choose_capacity(data, split.train, split.valid, _config())
+    chosen = choice.candidates[choice.candidates["chosen"]].iloc[0]
+    fitted = choice.cross_fitted
+    assert choice.booster is None and fitted is not None
+    assert fitted.rounds == chosen["rounds"] and fitted.folds == 5
+    assert np.array_equal(fitted.rows, np.sort(np.concatenate([split.train, split.valid])))
+    # out of fold: each margin is from the fold model that did not see the row
+    loss = -np.mean(
+        data.label[fitted.rows] * np.log(fitted.probability())
+        + (1 - data.label[fitted.rows]) * np.log(1 - fitted.probability())
+    )
+    assert loss == pytest.approx(chosen["valid_log_loss"])
+    assert "cross-validated because the data is small (2,400 rows" in choice.reason
 
 
 def test_capacity_fixed_fits_todays_parameters_exactly(renewal_set):
@@ -148,12 +196,15 @@ def test_capacity_choice_is_recorded_in_the_artifact_and_the_model_card(tmp_path
     recorded = result.artifact.metadata["capacity"]
     assert recorded["mode"] == "auto"
     assert recorded["num_leaves"] == result.params["num_leaves"]
-    assert len(recorded["candidates"]) == 5
+    assert len(recorded["candidates"]) == 6
     loaded = ScoringArtifact.load(result.artifact.save(tmp_path / "artifact"))
     assert loaded.metadata["capacity"]["reason"] == recorded["reason"]
     card = model_card(result, "test")
     assert f"- capacity: {recorded['reason']}" in card
-    assert "## Capacity candidates (validation rows)" in card
+    assert (
+        "## Capacity candidates (5-fold cross-validation over the training and validation rows)"
+        in card
+    )
 
 
 @pytest.mark.parametrize(
@@ -178,9 +229,9 @@ def _recording(monkeypatch, module) -> list[tuple[int, int, int | None]]:
     seen: list[tuple[int, int, int | None]] = []
     original = module.fit_calibrated
 
-    def spy(data, train, valid, params, config, rounds=None, fitted=None):
+    def spy(data, train, valid, params, config, rounds=None, fitted=None, **small_data):
         seen.append((params["num_leaves"], params["min_child_samples"], rounds))
-        return original(data, train, valid, params, config, rounds, fitted)
+        return original(data, train, valid, params, config, rounds, fitted, **small_data)
 
     monkeypatch.setattr(module, "fit_calibrated", spy)
     return seen

@@ -61,7 +61,8 @@ def test_train_model_artifact_records_what_serving_needs(renewal_set, config):
     assert artifact.categorical_levels == {"plan": ("basic", "enterprise", "pro")}
     assert (artifact.feature_set, artifact.feature_set_version) == ("test_set", "1")
     assert [ref.name for ref in artifact.references] == list(renewal_set.feature_names)
-    assert artifact.metadata["trained_until"] < str(renewal_set.split_time.max())
+    # a small set: the saved booster is refitted on every row after the evaluation
+    assert artifact.metadata["trained_until"] == str(renewal_set.split_time.max())
 
 
 def test_train_model_artifact_carries_the_score_distribution_of_the_test_rows(renewal_set, config):
@@ -69,8 +70,8 @@ def test_train_model_artifact_carries_the_score_distribution_of_the_test_rows(re
     reference = result.artifact.score_reference
     assert reference.name == "churn_probability" and len(reference.edges) >= 5
     assert result.artifact.metadata["score_reference"]["count"] == len(result.split.test)
-    test_rows = result.test_frame()
-    assert result.artifact.score_drift(result.artifact.predict_proba(test_rows)) < 1e-6
+    # the evaluated model's test scores (the saved one was refitted on them afterwards)
+    assert result.artifact.score_drift(result.test_scores[MODEL]) < 1e-6
     train_rows = renewal_set.features.iloc[result.split.train]
     assert result.artifact.score_drift(result.artifact.predict_proba(train_rows)) > 0.01
 
@@ -129,6 +130,9 @@ def test_train_model_tuning_is_seeded_and_keeps_trees_moderate(renewal_set, conf
 
 
 def test_final_booster_is_refitted_on_training_and_validation_rows(renewal_set, config):
+    # the validation-split procedure (a large training set, or capacity fixed)
+    lightgbm = config.lightgbm.model_copy(update={"capacity": "fixed"})
+    config = config.model_copy(update={"lightgbm": lightgbm})
     result = train_model(renewal_set, config)
     metadata = result.artifact.metadata
     train, valid = len(result.split.train), len(result.split.valid)
@@ -160,3 +164,34 @@ def test_backtest_refits_from_the_rounds_early_stopping_kept(renewal_set, config
 def _without_refit(config):
     lightgbm = config.lightgbm.model_copy(update={"refit_on_validation": False})
     return config.model_copy(update={"lightgbm": lightgbm})
+
+
+def test_small_data_model_is_refitted_on_every_row_after_an_evaluation_it_does_not_change(
+    renewal_set, config
+):
+    saved = train_model(renewal_set, config)
+    lightgbm = config.lightgbm.model_copy(update={"refit_on_test": False})
+    evaluated = train_model(renewal_set, config.model_copy(update={"lightgbm": lightgbm}))
+    # the same evaluation: the test rows were scored before the refit
+    pd.testing.assert_frame_equal(saved.metrics, evaluated.metrics)
+    assert saved.artifact.calibration == evaluated.artifact.calibration
+    fitted = saved.capacity.cross_fitted
+    rows = len(renewal_set.label)
+    assert saved.artifact.booster.current_iteration() == fitted.rounds_for(rows)
+    assert evaluated.artifact.booster.current_iteration() == fitted.final_rounds
+    assert saved.artifact.metadata["refit_on_test"] == {
+        "rows": rows,
+        "boosting_rounds_evaluated": fitted.final_rounds,
+    }
+    assert evaluated.artifact.metadata["refit_on_test"] is None
+    assert "test rows included, after the evaluation" in describe_rounds(saved.artifact)
+    test = renewal_set.features.iloc[saved.split.test]
+    assert not np.allclose(
+        saved.artifact.predict_margin(test), evaluated.artifact.predict_margin(test)
+    )
+
+
+def test_small_out_of_time_set_is_calibrated_on_the_latest_rows_out_of_fold(renewal_set, config):
+    result = train_model(renewal_set, config)
+    assert result.capacity.cross_fitted is not None
+    assert f"on {len(result.split.valid):,} held-out rows" in result.calibrations[MODEL].reason

@@ -23,6 +23,27 @@ from training.fitting import EncodedData, fit_calibrated
 from training.metrics import evaluate
 from training.split import latest_holdout
 
+DEFAULT_PERIOD_DAYS = 90
+"""Each test period's length when ``backtest.period_days`` is null and the history is long enough."""
+
+MIN_PERIOD_DAYS = 7
+
+
+def period_days(as_of: pd.Series, folds: int, configured: int | None) -> int:
+    """The test periods' length: the config's, else 90 days, or half the points' span over ``folds``.
+
+    Three months of a monthly product cannot hold three 90-day test periods: the origins
+    would fall before the first observation, with nothing known to train on. The test
+    periods then share the later half of the span of observation points, so each origin
+    has at least half of it behind it.
+    """
+    if configured is not None:
+        return configured
+    times = pd.to_datetime(as_of)
+    span = (times.max() - times.min()).total_seconds() / 86_400
+    fitting = int(span / (2 * max(folds, 1)))
+    return max(MIN_PERIOD_DAYS, min(DEFAULT_PERIOD_DAYS, fitting))
+
 
 def rolling_origins(as_of: pd.Series, folds: int, period_days: int) -> list[pd.Timestamp]:
     """The ``folds`` origins, oldest first: the last test period ends the day after the last observation."""
@@ -41,10 +62,11 @@ def backtest(
     """One row per origin: its window, row counts, churn rate and test metrics (or why it was skipped)."""
     as_of = _naive(training_set.as_of)
     known = _naive(training_set.label_time)
-    period = pd.Timedelta(days=config.backtest.period_days)
+    days = period_days(as_of, config.backtest.folds, config.backtest.period_days)
+    period = pd.Timedelta(days=days)
     valid_share = config.split.valid_fraction / (1 - config.split.test_fraction)
     rows = []
-    for origin in rolling_origins(as_of, config.backtest.folds, config.backtest.period_days):
+    for origin in rolling_origins(as_of, config.backtest.folds, days):
         pool = np.flatnonzero((known < origin).to_numpy())
         test = np.flatnonzero(((as_of >= origin) & (as_of < origin + period)).to_numpy())
         row: dict[str, object] = {
@@ -91,7 +113,7 @@ def _inner_split(
 
 def _require_both_outcomes(label: np.ndarray, rows: np.ndarray, what: str) -> None:
     if len(rows) == 0 or len(np.unique(label[rows])) < 2:
-        raise SplitError(f"the {what} hold {len(rows)} rows without both outcomes")
+        raise SplitError(f"{len(rows)} rows in the {what}, not both outcomes among them")
 
 
 def _naive(time: pd.Series) -> pd.Series:

@@ -75,7 +75,16 @@ def fit_calibration(
     """
     margin = np.asarray(margin, dtype=np.float64)
     label = np.asarray(label)
-    folds = max(2, min(folds, int(np.bincount(label).min())))
+    rarer = int(np.bincount(label, minlength=2).min())
+    if rarer < 2:
+        # no two folds can each hold the rarer outcome: nothing to compare the methods on
+        chosen = method if method != "auto" else "platt"
+        reason = (
+            f"{chosen}: the {len(label):,} held-out rows hold {rarer} of the rarer outcome, too few "
+            "to compare the methods by cross-validation"
+        )
+        return CalibrationChoice(_FITTERS[chosen](margin, label), {}, reason)
+    folds = max(2, min(folds, rarer))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     out_of_fold = {name: np.empty(len(label)) for name in METHODS}
     for fit_rows, held_rows in splitter.split(margin, label):

@@ -197,7 +197,13 @@ class BacktestConfig(StrictModel):
     folds: int = Field(
         default=3, ge=0, le=12, description="Origins T tried (0 turns the backtest off)."
     )
-    period_days: int = Field(default=90, ge=7, description="Length of each test period after T.")
+    period_days: int | None = Field(
+        default=None,
+        ge=7,
+        description="Length of each test period after T; null: 90 days, or less when the observation "
+        "points span less than twice the folds' 90 days (the test periods then take half the span, "
+        "at least 7 days each).",
+    )
 
 
 class PromotionConfig(StrictModel):

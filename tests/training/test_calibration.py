@@ -70,3 +70,13 @@ def test_isotonic_calibration_keeps_the_boosters_ranking_inside_its_steps():
     assert np.all(np.diff(p) > 0)
     plain = np.interp(inside, calibration.x, np.round(calibration.y, 6))
     assert np.max(np.abs(p - plain)) < 1e-5
+
+
+def test_one_held_out_row_of_the_rarer_outcome_gets_platt_without_a_comparison():
+    margin = np.linspace(-3, 3, 60)
+    label = np.zeros(60, dtype=int)
+    label[-1] = 1
+    choice = fit_calibration(margin, label, "auto", folds=5, seed=0)
+    assert choice.calibration.method == "platt"
+    assert "hold 1 of the rarer outcome, too few to compare the methods" in choice.reason
+    assert np.all(np.diff(choice.calibration.apply(margin)) >= 0)

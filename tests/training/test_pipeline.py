@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.backtest import rolling_origins
+from training.backtest import period_days, rolling_origins
 from training.config import BacktestConfig, ScorecardRule, TuningConfig
 from training.model_card import describe_rounds
 from training.pipeline import MODEL, train_model
@@ -84,6 +84,18 @@ def test_train_model_skips_scorecard_rules_on_absent_features(renewal_set, fast_
     result = train_model(renewal_set, config)
     assert "scorecard" in result.metrics.index
     assert any("not_here" in note for note in result.notes)
+
+
+def test_backtest_periods_fit_a_short_history_and_a_configured_length_is_kept():
+    long = pd.Series(pd.date_range("2023-01-01", "2026-06-30", freq="D"))
+    short = pd.Series(pd.date_range("2023-01-31", "2023-03-26", freq="D"))
+    assert period_days(long, folds=3, configured=None) == 90
+    assert period_days(short, folds=3, configured=None) == 9
+    assert period_days(short, folds=3, configured=30) == 30
+    tiny = pd.Series(pd.to_datetime(["2023-01-01", "2023-01-10"]))
+    assert period_days(tiny, folds=3, configured=None) == 7
+    origins = rolling_origins(short, folds=3, period_days=9)
+    assert origins[0] > short.min() + (short.max() - short.min()) / 2
 
 
 def test_rolling_origins_are_consecutive_periods_ending_after_the_last_observation():

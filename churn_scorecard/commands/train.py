@@ -292,7 +292,9 @@ def _print_result(result: TrainingResult, already_said: set[str]) -> None:
     console.print(f"Capacity: {describe_capacity(result.artifact)}")
     if result.capacity is not None and result.capacity.candidates is not None:
         _print_frame(
-            result.capacity.candidates, "Capacity candidates (validation rows)", _CANDIDATES
+            result.capacity.candidates,
+            f"Capacity candidates ({result.capacity.evidence})",
+            _CANDIDATES,
         )
     for name, choice in result.calibrations.items():
         console.print(f"Calibration of {_SCORERS[name]}: {choice.reason}")

@@ -266,6 +266,8 @@ _TEXT_FEATURES = tuple(
 )
 _NUMBER_FEATURES = tuple(n for n in SERVED_FEATURE_SET.features if n not in _TEXT_FEATURES)
 _SET_FEATURES = frozenset(SERVED_FEATURE_SET.features)
+_FRAME_POSITION = {name: 2 + i for i, name in enumerate(SERVED_FEATURE_SET.features)}
+"""Column position of each set feature in a records frame (after account_id and as_of)."""
 
 
 def _records_frame(
@@ -293,15 +295,23 @@ def _records_frame(
         now if r.as_of is None else r.as_of.astimezone(UTC).replace(tzinfo=None) for r in records
     ]
     values = [vars(r) for r in records]
-    numbers = np.array([[v[n] for n in _NUMBER_FEATURES] for v in values], dtype=np.float64)
-    columns: dict[str, Any] = {
-        "account_id": [r.account_id for r in records],
-        "as_of": np.array(as_of, dtype="datetime64[us]"),
-    }
-    columns.update(zip(_NUMBER_FEATURES, numbers.T, strict=True))
-    columns.update({n: np.array([v[n] for v in values], dtype=object) for n in _TEXT_FEATURES})
-    columns.update({n: np.array([e[n] for e in extra], dtype=np.float64) for n in per_event})
-    return pd.DataFrame(columns)[["account_id", "as_of", *SERVED_FEATURE_SET.features, *per_event]]
+    # every number in one float block (a frame of 150 one-column arrays costs milliseconds
+    # per request), then the few other columns inserted where they belong
+    numeric = [*_NUMBER_FEATURES, *per_event]
+    numbers = np.array(
+        [
+            [v[n] for n in _NUMBER_FEATURES] + [e[n] for n in per_event]
+            for v, e in zip(values, extra, strict=True)
+        ],
+        dtype=np.float64,
+    ).reshape(len(records), len(numeric))
+    frame = pd.DataFrame(numbers, columns=numeric, copy=False)
+    frame.insert(0, "account_id", [r.account_id for r in records])
+    frame.insert(1, "as_of", np.array(as_of, dtype="datetime64[us]"))
+    for name in _TEXT_FEATURES:
+        values_of = np.array([v[name] for v in values], dtype=object)
+        frame.insert(_FRAME_POSITION[name], name, values_of)
+    return frame
 
 
 def _per_event_values(record: Any, per_event: list[str], where: str) -> dict[str, float]:

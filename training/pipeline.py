@@ -4,7 +4,10 @@ Steps, each timed: split; encode; (tune, or choose the trees' capacity on the va
 see :mod:`training.capacity`); fit LightGBM with early stopping; calibrate on
 the validation rows; fit and calibrate the baselines on the same rows; score the test
 rows; metrics overall, per segment and per lead time; rolling backtest (rows with a
-time) or stratified cross-validation (rows without). Nothing here talks to MLflow: see
+time) or stratified cross-validation (rows without). On a small training set the capacity,
+rounds and calibration come from cross-validation over the training and validation rows
+instead (:mod:`training.cross_fit`), and after the evaluation the saved booster is
+refitted on every row (``lightgbm.refit_on_test``). Nothing here talks to MLflow: see
 :mod:`training.tracking` and :mod:`training.registry` for that.
 """
 

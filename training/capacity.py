@@ -33,7 +33,7 @@ from sklearn.metrics import roc_auc_score
 
 from training.booster import fit_booster, lightgbm_params
 from training.config import LightGBMConfig, TrainingConfig
-from training.cross_fit import FOLDS, CrossFit, cross_fit, fold_splits, is_small
+from training.cross_fit import FOLDS, CrossFit, cross_fit, fold_splits, is_small, rarer_count
 from training.fitting import EncodedData
 
 CAPACITY_KEYS = ("num_leaves", "max_depth", "min_child_samples", "lambda_l2")
@@ -130,6 +130,9 @@ class CapacityChoice:
             "chosen": self.chosen,
             "reason": self.reason,
             "evidence": self.evidence,
+            "cross_validation_folds": None
+            if self.cross_fitted is None
+            else self.cross_fitted.folds,
             **{key: getattr(self.config, key) for key in CAPACITY_KEYS},
             "learning_rate": self.config.learning_rate,
             "candidates": table,
@@ -216,9 +219,7 @@ def choose_capacity(
             "fixed",
             f"{_shape(lgb_config)} as configured (lightgbm.capacity: fixed)",
         )
-    label = data.label[train]
-    minority = int(min(label.sum(), len(label) - label.sum()))
-    grid = capacity_grid(lgb_config, len(train), minority)
+    grid = capacity_grid(lgb_config, len(train), rarer_count(data.label[train]))
     small = is_small(data, train, valid)
     if len(grid) == 1 and not small:
         given = sorted(pinned_settings(lgb_config))
@@ -233,13 +234,13 @@ def choose_capacity(
     valid_label = data.label[valid]
     rows, boosters, losses = [], [], []
     for candidate in grid:
-        settings = lgb_config.model_copy(update=candidate.settings())
+        params, settings = _candidate_params(candidate, config)
         booster = fit_booster(
             data.rows(train),
             data.rows(valid),
             data.feature_names,
             data.categorical,
-            lightgbm_params(settings, config.seed, config.num_threads),
+            params,
             settings.max_rounds,
             settings.early_stopping_rounds,
         )
@@ -251,9 +252,7 @@ def choose_capacity(
             _candidate_row(candidate, booster.current_iteration(), valid_label, probability, loss)
             | {"shap_cost": shap_cost(booster)}
         )
-    table = pd.DataFrame(rows)
-    best, why = _pick(table, losses)
-    table["chosen"] = table.index == best
+    table, best, why = _ranked(rows, losses)
     chosen = grid[best]
     reason = (
         f"{chosen.describe()} chosen by validation log loss among {len(grid)} candidates ({why})"
@@ -283,14 +282,9 @@ def _choose_by_cross_validation(
     splits = fold_splits(label, group, FOLDS, config.seed)
     table_rows, fits, losses = [], [], []
     for candidate in grid:
-        settings = lgb_config.model_copy(update=candidate.settings())
+        params, settings = _candidate_params(candidate, config)
         fitted = cross_fit(
-            data,
-            rows,
-            splits,
-            lightgbm_params(settings, config.seed, config.num_threads),
-            settings.max_rounds,
-            settings.early_stopping_rounds,
+            data, rows, splits, params, settings.max_rounds, settings.early_stopping_rounds
         )
         probability = fitted.probability()
         loss = _row_log_loss(label, probability)
@@ -304,11 +298,9 @@ def _choose_by_cross_validation(
             _candidate_row(candidate, fitted.rounds, label, probability, loss)
             | {"shap_cost": round(cost)}
         )
-    table = pd.DataFrame(table_rows)
-    best, why = _pick(table, losses)
-    table["chosen"] = table.index == best
+    table, best, why = _ranked(table_rows, losses)
     chosen = grid[best]
-    minority = int(min(data.label[valid].sum(), len(valid) - data.label[valid].sum()))
+    minority = rarer_count(data.label[valid])
     reason = (
         f"{chosen.describe()} chosen by out-of-fold log loss among {len(grid)} candidates in "
         f"{fits[best].folds}-fold cross-validation over the {len(rows):,} training and validation rows "
@@ -324,6 +316,22 @@ def _choose_by_cross_validation(
         table,
         cross_fitted=fits[best],
     )
+
+
+def _candidate_params(
+    candidate: Candidate, config: TrainingConfig
+) -> tuple[dict[str, Any], LightGBMConfig]:
+    """LightGBM parameters of ``candidate``, and the LightGBM settings they come from."""
+    settings = config.lightgbm.model_copy(update=candidate.settings())
+    return lightgbm_params(settings, config.seed, config.num_threads), settings
+
+
+def _ranked(rows: list[dict[str, Any]], losses: list[np.ndarray]) -> tuple[pd.DataFrame, int, str]:
+    """The candidates' table with its ``chosen`` column, the chosen index and why (see :func:`_pick`)."""
+    table = pd.DataFrame(rows)
+    best, why = _pick(table, losses)
+    table["chosen"] = table.index == best
+    return table, best, why
 
 
 def _candidate_row(

@@ -35,11 +35,16 @@ FEW_MINORITY = 200
 """Or: validation rows holding fewer than this many of the rarer outcome."""
 
 
+def rarer_count(label: np.ndarray) -> int:
+    """Rows of the rarer outcome among 0/1 labels."""
+    churned = int(np.sum(label))
+    return min(churned, len(label) - churned)
+
+
 def is_small(data: EncodedData, train: np.ndarray, valid: np.ndarray) -> bool:
     """True when one validation split is too thin to stop boosting and calibrate on."""
-    label = data.label[valid]
-    minority = int(min(label.sum(), len(label) - label.sum()))
-    return len(train) + len(valid) < SMALL_ROWS or minority < FEW_MINORITY
+    small = len(train) + len(valid) < SMALL_ROWS
+    return small or rarer_count(data.label[valid]) < FEW_MINORITY
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,7 @@ def fold_splits(
     label: np.ndarray, group: np.ndarray | None, folds: int, seed: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified folds over positions ``0..len(label)-1``; a group is never on both sides."""
-    rarer = int(min(label.sum(), len(label) - label.sum()))
-    folds = max(2, min(folds, rarer))
+    folds = max(2, min(folds, rarer_count(label)))
     positions = np.zeros(len(label))
     if group is None:
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)

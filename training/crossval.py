@@ -21,7 +21,7 @@ from training.booster import fit_booster
 from training.config import TrainingConfig
 from training.cross_fit import FOLDS, cross_fit, fold_splits
 from training.dataset import TrainingSet
-from training.fitting import EncodedData, fit_calibrated
+from training.fitting import EncodedData, fit_calibrated, fit_cross_fitted
 from training.metrics import evaluate
 
 
@@ -43,19 +43,18 @@ def cross_validate(
     valid_share = config.split.valid_fraction / (1 - config.split.test_fraction)
     rows = []
     for fold, (rest, held) in enumerate(splitter.split(data.matrix, label), start=1):
-        fit_rows, valid_rows = train_test_split(
-            rest, test_size=valid_share, stratify=label[rest], random_state=config.seed
-        )
-        inner = None
         if cross_fitted:
             splits = fold_splits(label[rest], None, FOLDS, config.seed)
             lightgbm = config.lightgbm
             inner = cross_fit(
                 data, rest, splits, params, lightgbm.max_rounds, lightgbm.early_stopping_rounds
             )
-        model = fit_calibrated(
-            data, np.sort(fit_rows), np.sort(valid_rows), params, config, cross_fitted=inner
-        )
+            model = fit_cross_fitted(data, params, config, inner)
+        else:
+            fit_rows, valid_rows = train_test_split(
+                rest, test_size=valid_share, stratify=label[rest], random_state=config.seed
+            )
+            model = fit_calibrated(data, np.sort(fit_rows), np.sort(valid_rows), params, config)
         probability = model.predict_proba(data.matrix[held], config.num_threads)
         logistic = fit_logistic(
             training_set.features.iloc[rest],

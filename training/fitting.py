@@ -1,7 +1,10 @@
 """One model fit: LightGBM with early stopping on validation rows, calibration on them, a refit on both.
 
 The main run, each backtest origin and each cross-validation fold all go through
-:func:`fit_calibrated`, so they are the same procedure on different rows.
+:func:`fit_calibrated`, so they are the same procedure on different rows. A small training
+set's main run and CV folds go through :func:`fit_cross_fitted` instead (rounds and
+calibration from a cross-validation, :mod:`training.cross_fit`); its backtest origins keep
+:func:`fit_calibrated` with the cross-validated rounds.
 """
 
 from __future__ import annotations
@@ -64,8 +67,6 @@ def fit_calibrated(
     config: TrainingConfig,
     rounds: int | None = None,
     fitted: lgb.Booster | None = None,
-    cross_fitted: CrossFit | None = None,
-    latest: bool = False,
 ) -> CalibratedBooster:
     """Fit on ``train`` rows, calibrate on ``valid`` rows, then (by default) refit on both.
 
@@ -79,18 +80,9 @@ def fit_calibrated(
 
     ``fitted`` is a booster already boosted on ``train`` with early stopping on ``valid``
     with these ``params`` (the capacity choice fits each candidate that way): it is used
-    as the first booster instead of fitting the same trees again.
-
-    ``cross_fitted`` (small training sets, see :mod:`training.cross_fit`) replaces both
-    steps: the booster is fitted on its rows (training and validation together) for its
-    rounds scaled to those rows, and calibrated on its out-of-fold margins: those of
-    every row, or with ``latest`` (an out-of-time split, whose validation rows are the
-    latest before the test period) those of the ``valid`` rows only, so that the
-    calibration follows the churn rate of the latest period as it does without
-    cross-validation.
+    as the first booster instead of fitting the same trees again. Small training sets go
+    through :func:`fit_cross_fitted` instead.
     """
-    if cross_fitted is not None:
-        return _from_cross_fit(data, params, config, cross_fitted, valid if latest else None)
     booster = fitted
     if booster is None:
         booster = fit_booster(
@@ -122,13 +114,21 @@ def fit_calibrated(
     return CalibratedBooster(booster, choice, stopped_at)
 
 
-def _from_cross_fit(
+def fit_cross_fitted(
     data: EncodedData,
     params: dict[str, Any],
     config: TrainingConfig,
     cross_fitted: CrossFit,
-    calibration_rows: np.ndarray | None,
+    calibration_rows: np.ndarray | None = None,
 ) -> CalibratedBooster:
+    """A small training set's model (see :mod:`training.cross_fit`): one booster on the cross-validated rows.
+
+    The booster is fitted on ``cross_fitted.rows`` (training and validation together) for
+    its rounds scaled to those rows, and calibrated on the out-of-fold margins: those of
+    every row, or those of ``calibration_rows`` only (on an out-of-time split, the
+    validation rows, the latest before the test period, so that the calibration follows
+    the churn rate of the latest period as it does without cross-validation).
+    """
     rows = cross_fitted.rows
     calibrate = slice(None) if calibration_rows is None else np.isin(rows, calibration_rows)
     choice = fit_calibration(
@@ -138,15 +138,7 @@ def _from_cross_fit(
         config.calibration.folds,
         config.seed,
     )
-    booster = fit_booster(
-        data.rows(rows),
-        data.rows(rows),
-        data.feature_names,
-        data.categorical,
-        params,
-        cross_fitted.final_rounds,
-        None,
-    )
+    booster = _boost(data, rows, params, cross_fitted.final_rounds)
     return CalibratedBooster(booster, choice, cross_fitted.rounds)
 
 
@@ -160,13 +152,12 @@ def refit_on_every_row(
     ``model``, which never saw them.
     """
     every = np.arange(len(data.label))
-    booster = fit_booster(
-        data.rows(every),
-        data.rows(every),
-        data.feature_names,
-        data.categorical,
-        params,
-        cross_fitted.rounds_for(len(every)),
-        None,
-    )
+    booster = _boost(data, every, params, cross_fitted.rounds_for(len(every)))
     return CalibratedBooster(booster, model.choice, model.stopped_at)
+
+
+def _boost(data: EncodedData, rows: np.ndarray, params: dict[str, Any], rounds: int) -> lgb.Booster:
+    """Exactly ``rounds`` boosting rounds on ``rows`` (no early stopping, so no validation rows)."""
+    return fit_booster(
+        data.rows(rows), data.rows(rows), data.feature_names, data.categorical, params, rounds, None
+    )

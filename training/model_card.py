@@ -123,7 +123,7 @@ def describe_rounds(artifact: ScoringArtifact) -> str:
     rounds = artifact.booster.current_iteration()
     stopped = artifact.metadata.get("boosting_rounds_before_refit")
     capacity = artifact.metadata.get("capacity") or {}
-    if "cross-validation" in str(capacity.get("evidence", "")):
+    if capacity.get("cross_validation_folds"):
         refit = artifact.metadata.get("refit_on_test")
         rows = (
             f"every row, test rows included, after the evaluation (the evaluated model had "

@@ -34,7 +34,13 @@ from training.config import TrainingConfig
 from training.crossval import cross_validate
 from training.dataset import TrainingSet
 from training.drift import shifted_features
-from training.fitting import CalibratedBooster, EncodedData, fit_calibrated, refit_on_every_row
+from training.fitting import (
+    CalibratedBooster,
+    EncodedData,
+    fit_calibrated,
+    fit_cross_fitted,
+    refit_on_every_row,
+)
 from training.metrics import evaluate, evaluate_by
 from training.split import Split, out_of_time_split, stratified_split
 from training.tuning import tune_lightgbm
@@ -151,16 +157,13 @@ def train_model(
     params = lightgbm_params(lgb_config, config.seed, config.num_threads)
     fit_config = config.model_copy(update={"lightgbm": lgb_config})
     with clock.step("fit"):
-        model = fit_calibrated(
-            data,
-            split.train,
-            split.valid,
-            params,
-            fit_config,
-            fitted=capacity.booster,
-            cross_fitted=capacity.cross_fitted,
-            latest=split.strategy == "out_of_time",
-        )
+        if capacity.cross_fitted is None:
+            model = fit_calibrated(
+                data, split.train, split.valid, params, fit_config, fitted=capacity.booster
+            )
+        else:
+            latest = split.valid if split.strategy == "out_of_time" else None
+            model = fit_cross_fitted(data, params, fit_config, capacity.cross_fitted, latest)
     with clock.step("baselines"):
         scores, calibrations, notes = _baselines(ts, split, config)
     with clock.step("evaluate"):

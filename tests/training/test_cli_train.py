@@ -65,17 +65,23 @@ def test_train_data_dir_without_renewals_says_what_is_needed(tmp_path):
     assert "has no renewals table" in str(result.exception)
 
 
+def _train_table(frame, folder, config, tracking_uri, name: str) -> str:
+    """``churn train --table`` on ``frame`` (label ``churned``); what it said, on one line."""
+    table = folder / f"{name}.csv"
+    frame.to_csv(table, index=False)
+    args = ["train", "--table", str(table), "--label", "churned", "--config", str(config)]
+    result = runner.invoke(app, [*args, "--tracking-uri", tracking_uri, "--model-name", name])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
 def test_train_warns_when_the_model_learned_nothing(tmp_path, quick_config, tracking_uri):
     import numpy as np
     import pandas as pd
 
     rng = np.random.default_rng(0)
-    table = tmp_path / "flat.csv"
-    pd.DataFrame({"seats": 5, "churned": rng.integers(0, 2, 400)}).to_csv(table, index=False)
-    args = ["train", "--table", str(table), "--label", "churned", "--config", str(quick_config)]
-    result = runner.invoke(app, [*args, "--tracking-uri", tracking_uri, "--model-name", "flat"])
-    assert result.exit_code == 0, result.output
-    said = " ".join(result.output.split())
+    frame = pd.DataFrame({"seats": 5, "churned": rng.integers(0, 2, 400)})
+    said = _train_table(frame, tmp_path, quick_config, tracking_uri, "flat")
     assert "warning: the model gives every test row the same churn probability" in said
     assert "it learned nothing from these rows" in said
 
@@ -88,17 +94,13 @@ def test_train_warns_when_the_model_ranks_hardly_better_than_chance(
 
     rng = np.random.default_rng(1)
     rows = 600
-    table = tmp_path / "noise.csv"
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "usage": rng.normal(size=rows),
             "tickets": rng.poisson(2, size=rows),
             "churned": rng.integers(0, 2, rows),
         }
-    ).to_csv(table, index=False)
-    args = ["train", "--table", str(table), "--label", "churned", "--config", str(quick_config)]
-    result = runner.invoke(app, [*args, "--tracking-uri", tracking_uri, "--model-name", "noise"])
-    assert result.exit_code == 0, result.output
-    said = " ".join(result.output.split())
+    )
+    said = _train_table(frame, tmp_path, quick_config, tracking_uri, "noise")
     assert "warning: the model ranks the test rows hardly better than chance (ROC-AUC 0." in said
     assert "treat its scores as a weak signal" in said

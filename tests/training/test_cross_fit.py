@@ -8,7 +8,7 @@ import pytest
 from training.booster import lightgbm_params
 from training.config import LightGBMConfig, TrainingConfig
 from training.cross_fit import FOLDS, cross_fit, fold_splits, is_small
-from training.fitting import EncodedData, fit_calibrated
+from training.fitting import EncodedData, fit_cross_fitted
 from training.pipeline import train_model
 from training.table import load_table
 
@@ -68,14 +68,14 @@ def test_cross_fit_margins_are_out_of_fold_and_rounds_scale_with_the_rows():
 
 def test_fit_from_a_cross_fit_boosts_on_all_its_rows_and_calibrates_out_of_fold():
     data = _data(2_000, 0.2)
-    train, valid = np.arange(1_200), np.arange(1_200, 1_600)
+    valid = np.arange(1_200, 1_600)  # the latest rows of an out-of-time split
     rows = np.arange(1_600)
     splits = fold_splits(data.label[rows], data.group[rows], FOLDS, seed=7)
     config = TrainingConfig(num_threads=1)
     params = lightgbm_params(config.lightgbm, 7, 1)
     fitted = cross_fit(data, rows, splits, params, 500, 20)
-    every = fit_calibrated(data, train, valid, params, config, cross_fitted=fitted)
-    latest = fit_calibrated(data, train, valid, params, config, cross_fitted=fitted, latest=True)
+    every = fit_cross_fitted(data, params, config, fitted)
+    latest = fit_cross_fitted(data, params, config, fitted, calibration_rows=valid)
     assert every.booster.current_iteration() == fitted.final_rounds
     assert every.stopped_at == fitted.rounds
     assert "on 1,600 held-out rows" in every.choice.reason

@@ -80,7 +80,9 @@ def contract_world(spec: WorldSpec):
     return convert(raw)
 
 
-def run_world(spec: WorldSpec, cut: pd.Timestamp, window: int, bootstrap: int) -> dict:
+def run_world(
+    spec: WorldSpec, cut: pd.Timestamp, window: int, bootstrap: int, counts_only: bool = False
+) -> dict:
     """One world at one cut: simulate (cached), convert, cut, product and references, AUCs."""
     world = contract_world(spec)
     known = cut_world(world, cut)
@@ -113,7 +115,7 @@ def run_world(spec: WorldSpec, cut: pd.Timestamp, window: int, bootstrap: int) -
     product = None
     try:
         say(f"{spec.model}: product: churn train with the default TrainingConfig()")
-        product, chosen = product_scores(folder, cut)
+        product, chosen = product_scores(folder, cut, counts_only)
         row["product_chose"] = chosen
     except Exception as error:  # the product's own errors are a result, not a crash
         message = " ".join(str(error).split())
@@ -165,8 +167,18 @@ def product_config():
     )
 
 
-def product_scores(folder: Path, cut: pd.Timestamp) -> tuple[pd.DataFrame, dict]:
-    """Train on ``folder`` with the default config, score its active accounts at ``cut``."""
+COUNT_SUFFIXES = ("_count_30d", "_count_90d")
+"""``--counts-only``: the per-event features the product keeps (an experiment, not a product option)."""
+
+
+def product_scores(
+    folder: Path, cut: pd.Timestamp, counts_only: bool = False
+) -> tuple[pd.DataFrame, dict]:
+    """Train on ``folder`` with the default config, score its active accounts at ``cut``.
+
+    With ``counts_only`` the training set keeps only the per-event 30- and 90-day counts
+    (an experiment on small, noisy worlds: fewer features; the default config otherwise).
+    """
     from features.data import load_dataset
     from serving.scoring.run import account_context, scoring_features
     from serving.scoring.scorer import Scorer
@@ -175,6 +187,14 @@ def product_scores(folder: Path, cut: pd.Timestamp) -> tuple[pd.DataFrame, dict]
 
     config = product_config()
     training_set = load_renewal_training_set(folder, config)
+    if counts_only:
+        kept = [
+            name
+            for name in training_set.feature_names
+            if name.startswith("event_") and name.endswith(COUNT_SUFFIXES)
+        ]
+        dropped = [name for name in training_set.feature_names if name not in kept]
+        training_set = training_set.without(dropped, "--counts-only: per-event counts only")
     say(
         f"    training set: {len(training_set.features):,} observation points x "
         f"{training_set.features.shape[1]} features, churn {training_set.churn_rate:.1%}"
@@ -483,6 +503,11 @@ def main() -> int:
         "--window", type=int, default=60, help="days after the cut whose renewals are scored"
     )
     parser.add_argument("--seed", type=int, default=11, help="ChurnSim seed")
+    parser.add_argument(
+        "--counts-only",
+        action="store_true",
+        help="experiment: the product learns from its per-event 30- and 90-day counts only",
+    )
     parser.add_argument("--folds", type=int, default=5, help="CV folds for the flat tables")
     parser.add_argument("--bootstrap", type=int, default=500, help="paired bootstrap resamples")
     args = parser.parse_args()
@@ -502,7 +527,9 @@ def main() -> int:
                 customers=args.customers or SIZES[args.size],
                 seed=args.seed,
             )
-            rows += [run_world(spec, cut, args.window, args.bootstrap) for cut in cuts]
+            rows += [
+                run_world(spec, cut, args.window, args.bootstrap, args.counts_only) for cut in cuts
+            ]
         results["churnsim"] = print_worlds(rows, args.window)
     if args.only in (None, "tables"):
         rows = [run_table(spec, args.folds) for spec in tables()]

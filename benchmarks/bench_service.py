@@ -8,7 +8,8 @@ starts ``churn serve`` on a free loopback port and measures:
   answers the score and the full explanation): p50 / p99 latency (target p99 < 25 ms);
 - ``POST /score`` with 1,000 records: time per request (target < 1 s each);
 - the same work in-process (``Scorer.explain`` on one row, which is what /explain runs;
-  ``Scorer.score`` on 1,000 rows), and the ratio HTTP / in-process.
+  ``Scorer.score`` on 1,000 rows), and the ratio HTTP / in-process; and, apart, the
+  service's own step before scoring a record (its validation and the frame it becomes).
 
 The client runs on the same machine (2 cores shared with the server).
 
@@ -129,6 +130,16 @@ def main() -> None:
             started = time.perf_counter()
             scorer.explain(row)
             local_single.append(time.perf_counter() - started)
+        # what the service does to a request's record before scoring it (validation, frame)
+        from serving.api.schemas import ExplainRequest
+        from serving.api.state import _records_frame
+
+        local_frame = []
+        for i in range(args.single):
+            started = time.perf_counter()
+            request = ExplainRequest.model_validate({"record": payload[i % len(payload)]})
+            _records_frame([request.record], scorer.artifact.features, "record")
+            local_frame.append(time.perf_counter() - started)
         local_batch = []
         for _ in range(args.batches):
             started = time.perf_counter()
@@ -168,6 +179,10 @@ def main() -> None:
     print(
         f"  in-process  p50 {percentile(local_single, 50) * ms:6.1f} ms   "
         f"p99 {percentile(local_single, 99) * ms:6.1f} ms"
+    )
+    print(
+        f"  record -> frame (in-process, not in the line above)  p50 "
+        f"{percentile(local_frame, 50) * ms:5.2f} ms"
     )
     print(
         f"  ratio HTTP / in-process (p50): "

@@ -511,7 +511,12 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5, help="CV folds for the flat tables")
     parser.add_argument("--bootstrap", type=int, default=500, help="paired bootstrap resamples")
     args = parser.parse_args()
-    cuts = [pd.Timestamp(value) for value in args.cut.split(",") if value.strip()]
+    try:
+        cuts = [pd.Timestamp(value) for value in args.cut.split(",") if value.strip()]
+    except ValueError as error:
+        parser.error(f"--cut {args.cut!r}: {error}; give dates like 2023-04-01,2023-06-01")
+    if not cuts:
+        parser.error("--cut needs at least one date, e.g. 2023-04-01")
     if any(cut + pd.Timedelta(days=args.window) > pd.Timestamp(args.end) for cut in cuts):
         parser.error("--cut + --window must not pass --end: those renewals are not decided yet")
 

@@ -40,12 +40,26 @@ NEGATIVE_BELOW = -0.05
 POSITIVE_ABOVE = 0.05
 """VADER's own conventions: compound <= -0.05 is negative, >= 0.05 positive, between neutral."""
 
-ENGLISH_SHARE = 1 / 3
-"""A text counts as English when at least this share of its words are common English words."""
+OTHER_LANGUAGES: dict[str, frozenset[str]] = {
+    language: frozenset(words.split())
+    for language, words in {
+        "de": "der die das und ist nicht ein eine zu mit auf für sich dem den des von wir sie es "
+        "sehr auch wie aber alles noch nur bei ich wird sind haben kein keine leider",
+        "es": "el la los las de que en un una es por con para no muy pero lo se su al del como "
+        "está son más",
+        "fr": "le la les de des et est un une pas que qui pour dans avec ne sur au aux du très "
+        "mais nous vous il elle ce cette",
+        "pt": "os as de que do da em um uma não para com muito mas por foi está são",
+        "it": "il lo la gli le di che un una non per con molto ma del della sono",
+        "nl": "de het een en van is niet dat op te met voor zijn maar ook wij heel",
+    }.items()
+}
+"""The commonest short words of six other languages: a text holding more of one of them than
+of English stop words is not English (see :func:`is_english`)."""
 
 SCORER_VERSION = (
     f"vader-{version('vaderSentiment')}|chars-{MAX_SCORED_CHARS}|"
-    f"neg-{NEGATIVE_BELOW}|pos-{POSITIVE_ABOVE}|en-{ENGLISH_SHARE:.3f}|excerpt-{EXCERPT_CHARS}"
+    f"neg-{NEGATIVE_BELOW}|pos-{POSITIVE_ABOVE}|lang-1|excerpt-{EXCERPT_CHARS}"
 )
 """What the text scoring depends on; part of the feature-set version."""
 
@@ -82,21 +96,32 @@ def _analyzer():
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Common English words: scikit-learn's English stop words and the VADER lexicon's words."""
+def _english_stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    lexicon = {w for w in _analyzer().lexicon if _WORD.fullmatch(w)}
-    return frozenset(ENGLISH_STOP_WORDS) | frozenset(lexicon)
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def is_english(text: str) -> bool:
-    """Whether at least :data:`ENGLISH_SHARE` of the words of ``text`` are common English words."""
+    """Whether ``text`` reads as English, so that the English lexicon may score it.
+
+    Not when fewer than half of its letters are Latin (Japanese, Cyrillic, Arabic, ...), or
+    when it holds more of the commonest words of German, Spanish, French, Portuguese,
+    Italian or Dutch (:data:`OTHER_LANGUAGES`) than English stop words (scikit-learn's). A
+    text with neither (``Great!``) counts as English. A heuristic, not a language model:
+    it is there so that a foreign text's words are not read as English ones (``no`` in
+    ``No funciona`` would score negative) and such texts come out neutral.
+    """
     found = words(text)
     if not found:
         return False
-    known = english_words()
-    return sum(w in known for w in found) >= ENGLISH_SHARE * len(found)
+    letters = "".join(found)
+    latin = sum(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in letters)
+    if latin < len(letters) / 2:
+        return False
+    english = sum(w in _english_stop_words() for w in found)
+    other = max(sum(w in known for w in found) for known in OTHER_LANGUAGES.values())
+    return other <= english
 
 
 def sentiment(text: str) -> float:

@@ -5,7 +5,8 @@ A theme is a short list of keywords, most characteristic first, named by its fir
 with scikit-learn: TF-IDF of the English texts' words (English stop words left out) and a
 non-negative matrix factorisation into :data:`THEME_COUNT` parts, initialised by NNDSVD
 (no random start; ``random_state`` is fixed all the same), on the texts sorted, so the
-same texts give the same themes in any order. Each part's top words are its keywords.
+same texts give the same themes in any order. Each part's top words that belong mostly to
+it (:data:`DISTINCTIVE_SHARE`) are its keywords.
 
 Like the usage norms they are fitted once, from texts known before the first
 observation point (:func:`features.catalogue.norms.fit_feature_settings`), and carried in
@@ -21,10 +22,14 @@ import numpy as np
 
 from features.catalogue.text import clean_text, is_english, words
 
-THEME_COUNT = 6
+THEME_COUNT = 10
 """Themes fitted at most (each gets one feature: the share of texts about it)."""
 
 KEYWORDS_PER_THEME = 6
+DISTINCTIVE_SHARE = 0.6
+"""A word is a theme's keyword only when the theme holds at least this share of the word's
+weight over all themes: words every theme uses (``team``, ``month``) say nothing about one."""
+
 MIN_TEXTS = 200
 """Fewer English texts than this before the cut: no themes (too few to find what recurs)."""
 
@@ -55,7 +60,7 @@ def fit_themes(texts: Iterable[object], count: int = THEME_COUNT) -> dict[str, t
         lowercase=False,
         stop_words=sorted(ENGLISH_STOP_WORDS),
         min_df=MIN_DOCUMENTS,
-        max_df=0.5,
+        max_df=0.25,
         max_features=2_000,
         sublinear_tf=True,
     )
@@ -70,9 +75,12 @@ def fit_themes(texts: Iterable[object], count: int = THEME_COUNT) -> dict[str, t
     model = NMF(n_components=count, init="nndsvd", random_state=SEED, max_iter=500)
     model.fit(matrix)
     themes: dict[str, tuple[str, ...]] = {}
-    for component in model.components_:
+    weights = model.components_
+    share = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-12)
+    for component, owned in zip(weights, share, strict=True):
         order = np.lexsort((vocabulary, -np.round(component, 12)))
-        top = [vocabulary[i] for i in order[:KEYWORDS_PER_THEME] if component[i] > 0]
+        mine = [i for i in order if component[i] > 0 and owned[i] >= DISTINCTIVE_SHARE]
+        top = [vocabulary[i] for i in mine[:KEYWORDS_PER_THEME]]
         if len(top) >= 2 and top[0] not in themes:
             themes[str(top[0])] = tuple(str(w) for w in top)
     return dict(sorted(themes.items()))

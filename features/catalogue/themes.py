@@ -60,7 +60,7 @@ def fit_themes(texts: Iterable[object], count: int = THEME_COUNT) -> dict[str, t
         lowercase=False,
         stop_words=sorted(ENGLISH_STOP_WORDS),
         min_df=MIN_DOCUMENTS,
-        max_df=0.25,
+        max_df=0.5,
         max_features=2_000,
         sublinear_tf=True,
     )
@@ -73,7 +73,8 @@ def fit_themes(texts: Iterable[object], count: int = THEME_COUNT) -> dict[str, t
     if count < 1:
         return {}
     model = NMF(n_components=count, init="nndsvd", random_state=SEED, max_iter=500)
-    model.fit(matrix)
+    with np.errstate(invalid="ignore"):  # a rounding error below 0 in its loss, harmless
+        model.fit(matrix)
     themes: dict[str, tuple[str, ...]] = {}
     weights = model.components_
     share = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-12)

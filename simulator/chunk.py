@@ -25,12 +25,13 @@ from simulator.renewals import renewals_table, truth_table
 from simulator.subscriptions import draw_periods, subscriptions_table
 from simulator.support import support_tickets
 from simulator.surveys import surveys
+from simulator.texts import TextWriter
 from simulator.timeline import Timeline
 from simulator.usage import usage_events
 
 STREAMS = (
     "accounts", "incidents", "health", "renewals", "subscriptions",
-    "usage", "support", "surveys", "invoices", "interactions",
+    "usage", "support", "surveys", "invoices", "interactions", "texts",
 )  # fmt: skip
 """One random stream per step; append new steps at the end so existing streams keep their seeds."""
 CLEAN_STREAM, DIRTY_STREAM = 0, 1
@@ -76,6 +77,9 @@ def generate_chunk(config: SimulationConfig, chunk: int) -> Chunk:
     incidents = draw_incidents(cohort, timeline, rng["incidents"])
     paths = simulate_health_paths(cohort, incidents, timeline, rng["health"])
     health = paths.health
+    texts = TextWriter(
+        paths, incidents.health_hit, timeline, rng["texts"] if config.texts else None
+    )
     lifecycle = decide_renewals(cohort, health, timeline, rng["renewals"])
     periods = draw_periods(
         cohort, lifecycle, health, timeline, config.start.year, rng["subscriptions"]
@@ -90,10 +94,12 @@ def generate_chunk(config: SimulationConfig, chunk: int) -> Chunk:
         "support_tickets": support_tickets(
             cohort, lifecycle, health, incidents, timeline, rng["support"]
         ),
-        "surveys": surveys(cohort, lifecycle, health, timeline, rng["surveys"]),
+        "surveys": surveys(cohort, lifecycle, health, timeline, rng["surveys"], texts),
         "invoices": invoices(cohort, lifecycle, periods, health, timeline, rng["invoices"]),
         "subscriptions": subscriptions_table(cohort, periods),
-        "interactions": interactions(cohort, lifecycle, health, timeline, rng["interactions"]),
+        "interactions": interactions(
+            cohort, lifecycle, health, timeline, rng["interactions"], texts
+        ),
         "incidents": incidents_table(
             cohort, incidents, lifecycle.alive_from, lifecycle.alive_until, timeline
         ),

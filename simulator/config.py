@@ -91,6 +91,11 @@ class SimulationConfig(StrictModel):
         le=0.1,
         description="Extra contract-breaking rows injected per table, as a share of its clean rows (0 disables).",
     )
+    texts: bool = Field(
+        default=True,
+        description="Write free texts (survey comments, CRM notes) from their own random stream; "
+        "false leaves those columns empty and every other column exactly as it is with texts.",
+    )
     chunk_size: int = Field(
         default=2000,
         ge=1,

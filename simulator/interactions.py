@@ -3,7 +3,8 @@
 Touchpoints happen week by week at the segment's rate times ``exp(0.35 * health)`` a
 week earlier: a disengaging customer takes fewer calls and answers fewer emails. The
 sentiment a CSM logs leans negative as health falls (and is sometimes left empty); most
-touchpoints carry a short note. CSMs log them late (``recorded_at``): most the same
+touchpoints carry a short note of that sentiment whose theme follows the account's hidden
+state (:mod:`simulator.texts`). CSMs log them late (``recorded_at``): most the same
 day, some up to a month later; one not yet logged at the end of the history is absent.
 """
 
@@ -13,18 +14,16 @@ import numpy as np
 import pyarrow as pa
 
 from features.contract import INTERACTION_KINDS, SENTIMENTS
-from simulator import vocab
 from simulator.accounts import Cohort
 from simulator.arrays import categorical, expand, labels, lag_seconds, office_seconds, timestamps
 from simulator.lifecycle import Lifecycle
 from simulator.segments import by_segment
+from simulator.texts import TextWriter
 from simulator.timeline import DAY, Timeline
 
 KIND_WEIGHTS = np.array([0.25, 0.45, 0.15, 0.15])  # call, email, meeting, note
 SENTIMENT_MISSING = 0.15
 NOTE_SHARE = 0.6
-_NOTES = sum(vocab.INTERACTION_NOTES, ())
-_NOTE_OFFSETS = np.cumsum([0] + [len(group) for group in vocab.INTERACTION_NOTES])
 
 
 def interactions(
@@ -33,6 +32,7 @@ def interactions(
     health: np.ndarray,
     timeline: Timeline,
     rng: np.random.Generator,
+    texts: TextWriter,
 ) -> pa.Table:
     """The touchpoints of a cohort, sorted by account and time."""
     weeks = np.arange(timeline.first_history_week, timeline.n_weeks)
@@ -58,16 +58,20 @@ def interactions(
     cumulative = np.cumsum(np.exp(scores), axis=0)
     draw = rng.random(n) * cumulative[2]
     sentiment = ((draw >= cumulative[0]).astype(np.int8) + (draw >= cumulative[1])).astype(np.int8)
-    note = _NOTE_OFFSETS[sentiment] + (rng.random(n) * np.diff(_NOTE_OFFSETS)[sentiment]).astype(
-        np.int64
-    )
+    # the draw that picked the note before texts had a stream of their own (simulator.texts):
+    # still taken, so that the kinds and empty sentiments drawn after it stay as they were
+    rng.random(n)
+    kind = labels(categorical(rng, KIND_WEIGHTS, n), INTERACTION_KINDS)
+    logged = labels(sentiment, SENTIMENTS, missing=rng.random(n) < SENTIMENT_MISSING)
+    has_note = rng.random(n) < NOTE_SHARE
+    polarity = 1 - sentiment.astype(np.int64)  # positive, neutral, negative -> 1, 0, -1
     return pa.table(
         {
             "account_id": labels(account, cohort.account_id),
             "timestamp": timestamps(at),
-            "kind": labels(categorical(rng, KIND_WEIGHTS, n), INTERACTION_KINDS),
-            "sentiment": labels(sentiment, SENTIMENTS, missing=rng.random(n) < SENTIMENT_MISSING),
-            "note": labels(note, _NOTES, missing=rng.random(n) >= NOTE_SHARE),
+            "kind": kind,
+            "sentiment": logged,
+            "note": texts.column(account, at // DAY, polarity, has_note),
             "recorded_at": timestamps(recorded),
         }
     )

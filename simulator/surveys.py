@@ -3,7 +3,8 @@
 Every account is asked on its own schedule (a random phase). Each person asked answers
 with a probability that falls with health (disengaged customers stop answering), and
 scores follow health two weeks earlier plus noise, so detractors cluster in accounts
-heading for trouble. A third of answers carry a comment matching the score. Responses
+heading for trouble. A third of answers carry a comment of the score's polarity whose
+theme follows the account's hidden state (:mod:`simulator.texts`). Responses
 reach the warehouse late (``recorded_at``): most within two days, some only with the
 next monthly export; a response not yet recorded at the end of the history is absent.
 """
@@ -14,20 +15,16 @@ import numpy as np
 import pyarrow as pa
 
 from features.contract import SURVEY_KINDS
-from simulator import vocab
 from simulator.accounts import Cohort
 from simulator.arrays import expand, labels, lag_seconds, office_seconds, sigmoid, timestamps
 from simulator.lifecycle import Lifecycle
 from simulator.segments import by_segment
+from simulator.texts import TextWriter
 from simulator.timeline import DAY, Timeline
 
 NPS_EVERY_DAYS = 182
 CSAT_EVERY_DAYS = 91
 COMMENT_SHARE = 0.35
-_NPS_COMMENTS = sum(vocab.NPS_COMMENTS, ())
-_NPS_OFFSETS = np.cumsum([0] + [len(group) for group in vocab.NPS_COMMENTS])
-_CSAT_COMMENTS = sum(vocab.CSAT_COMMENTS, ())
-_CSAT_OFFSETS = np.cumsum([0] + [len(group) for group in vocab.CSAT_COMMENTS])
 
 
 def _waves(
@@ -47,6 +44,7 @@ def surveys(
     health: np.ndarray,
     timeline: Timeline,
     rng: np.random.Generator,
+    texts: TextWriter,
 ) -> pa.Table:
     """The survey responses of a cohort, sorted by account and response time."""
     nps_account, nps_sent = _waves(
@@ -79,14 +77,19 @@ def surveys(
     bucket = np.where(
         kind == 0, np.searchsorted([6.5, 8.5], score), np.searchsorted([2.5, 3.5], score)
     )
-    offsets = np.where(kind == 0, _NPS_OFFSETS[bucket], _CSAT_OFFSETS[bucket])
-    sizes = np.where(kind == 0, np.diff(_NPS_OFFSETS)[bucket], np.diff(_CSAT_OFFSETS)[bucket])
-    pick = offsets + (rng.random(len(account)) * sizes).astype(np.int64)
-    comment = np.where(kind == 0, pick, len(_NPS_COMMENTS) + pick)
+    # the draw that picked the comment before texts had a stream of their own (simulator.texts):
+    # still taken, so that the draws after it, and every column they decide, stay as they were
+    rng.random(len(account))
     has_comment = rng.random(len(account)) < COMMENT_SHARE
 
     order = np.lexsort((responded[answers], account[answers]))
     pick_rows = np.flatnonzero(answers)[order]
+    comment = texts.column(
+        account[pick_rows],
+        responded[pick_rows] // DAY,
+        bucket[pick_rows] - 1,
+        has_comment[pick_rows],
+    )
     account = account[pick_rows]
     return pa.table(
         {
@@ -94,9 +97,7 @@ def surveys(
             "responded_at": timestamps(responded[pick_rows]),
             "kind": labels(kind[pick_rows], SURVEY_KINDS),
             "score": pa.array(score[pick_rows]),
-            "comment": labels(
-                comment[pick_rows], _NPS_COMMENTS + _CSAT_COMMENTS, missing=~has_comment[pick_rows]
-            ),
+            "comment": comment,
             "recorded_at": timestamps(recorded[pick_rows]),
         }
     )

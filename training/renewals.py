@@ -20,6 +20,7 @@ import pandas as pd
 from churn_scorecard.console import ProgressCallback
 from features.catalogue import FeatureConfig, FeatureSource, build_features, get_feature_set
 from features.catalogue.norms import fit_feature_settings
+from features.catalogue.text_table import TextSource, missing_ticket_columns, text_sources
 from features.contract import TABLES
 from features.data import Dataset, load_dataset
 from simulator import OUTLOOK_FILE, TRUTH_DIR, TRUTH_FILE
@@ -127,7 +128,11 @@ def load_renewal_training_set(
         keys=points[["account_id", "renewal_date", "as_of", "lead_days"]],
         ceiling=_fair_ceiling(Path(source), points, hindsight),
         ceiling_hindsight=hindsight,
-        notes=[*observed.notes(), *_settings_notes(feature_config, first_point)],
+        notes=[
+            *observed.notes(),
+            *_settings_notes(feature_config, first_point),
+            *_text_notes(features_source, feature_config, first_point),
+        ],
         geometry=observed.geometry,
         feature_config=feature_config,
     )
@@ -142,6 +147,33 @@ def _settings_notes(config: FeatureConfig, before: datetime) -> list[str]:
         + (f" ({', '.join(vocabulary)})" if vocabulary else " (too few usage rows per event)"),
         f"usage norms {cut}: typical quantity per row of {len(config.event_quantity_norms)} events",
     ]
+
+
+def _text_notes(source: FeatureSource, config: FeatureConfig, before: datetime) -> list[str]:
+    """Which free texts the text features read, and the themes fitted from them, in words."""
+    found = text_sources(source, config)
+    if not found:
+        return ["free texts: none (no surveys.comment, interactions.note or ticket text columns)"]
+    themes = config.text_themes
+    notes = [
+        f"free texts from {', '.join(_columns_of(s) for s in found)}; "
+        f"text themes from the texts before the first observation point ({before.date()}): "
+        + (
+            "; ".join(f"{label} ({', '.join(words)})" for label, words in themes.items())
+            if themes
+            else "none (too few English texts)"
+        )
+    ]
+    missing = missing_ticket_columns(source, config)
+    if missing:
+        notes.append(
+            f"ticket_text_columns {list(missing)} are not columns of support_tickets; left out"
+        )
+    return notes
+
+
+def _columns_of(where: TextSource) -> str:
+    return "+".join(f"{where.table}.{column}" for column in where.columns)
 
 
 def _build_in_batches(

@@ -95,6 +95,12 @@ def features(
             f"{len(names) - len(chosen.features)} per-event features (set "
             "usage_events_vocabulary in --config to use a model's)."
         )
+    if settings.text_themes != given.text_themes:
+        console.print(
+            f"{len(settings.text_themes)} text themes fitted from the texts before --as-of "
+            f"({', '.join(escape(label) for label in settings.text_themes)}): one share feature "
+            "each (set text_themes in --config to use a model's)."
+        )
     absent = [name for name in names if name not in built]
     console.print(
         f"{len(built)} features of [bold]{chosen.version(settings)}[/bold] for {len(points):,} accounts "

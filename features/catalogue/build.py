@@ -42,13 +42,19 @@ from features.catalogue.events import vocabulary_features
 from features.catalogue.points import normalise_points
 from features.catalogue.registry import (
     CATALOGUE,
+    DERIVED_TABLES,
     HELPERS,
+    QUOTES,
     TABLE_SPECS,
     find_feature,
     get_feature,
 )
+from features.catalogue.render import quotes_of
 from features.catalogue.rows import Rows, Values
-from features.catalogue.spec import DAY, Empty, Feature, Helper, PerValue, TableSpec, Unit
+from features.catalogue.spec import DAY, Empty, Feature, Helper, PerValue, Quote, TableSpec, Unit
+from features.catalogue.text_table import TABLE as TEXTS
+from features.catalogue.text_table import has_texts, text_table
+from features.catalogue.texts import theme_features
 
 Strategy = Literal["auto", "dates", "points"]
 
@@ -72,17 +78,20 @@ def build_features(
     features: Iterable[str] | None = None,
     config: FeatureConfig | None = None,
     strategy: Strategy = "auto",
+    quotes: bool = False,
 ) -> pd.DataFrame:
     """One row per distinct ``(account_id, as_of)`` point with the features available for it.
 
     ``features`` are catalogue names (default: all, and the per-event features of
-    ``config``'s usage events vocabulary, e.g. ``CHURN_V1.names(config)``); those whose
-    tables or columns are absent from ``source`` are left out of the result.
+    ``config``'s usage events vocabulary and text themes, e.g. ``CHURN_V1.names(config)``);
+    those whose tables or columns are absent from ``source`` are left out of the result.
+    With ``quotes``, the texts their sentences quote (:class:`~features.catalogue.spec.Quote`,
+    for explanations; never model inputs) follow the features as string columns.
     Rows are sorted by account_id, then as_of.
     """
-    table = feature_table(source, points, features, config, strategy)
+    table = feature_table(source, points, features, config, strategy, quotes)
     frame = source.backend.execute(table)
-    return _with_dtypes(frame, [f for f in map(find_feature, table.columns) if f is not None])
+    return _with_dtypes(frame, [f for f in map(_output, table.columns) if f is not None])
 
 
 def feature_table(
@@ -91,6 +100,7 @@ def feature_table(
     features: Iterable[str] | None = None,
     config: FeatureConfig | None = None,
     strategy: Strategy = "auto",
+    quotes: bool = False,
 ) -> ir.Table:
     """The lazy Ibis table behind :func:`build_features` (to write it without pandas)."""
     config = config or FeatureConfig()
@@ -98,9 +108,12 @@ def feature_table(
     if strategy == "auto":
         strategy = "dates" if dates <= DATES_STRATEGY_MAX else "points"
     tables = {name: source.table(name) for name in source.tables}
-    return compile_features(
-        tables, source.columns, point_table, _select(features, config), config, strategy, span
-    )
+    columns = _with_derived(source, config)
+    selected = _select(features, config)
+    quoted = [QUOTES[name] for name in quotes_of(f.name for f in selected)] if quotes else []
+    if TEXTS in columns and _reads(TEXTS, [*selected, *quoted], columns):
+        tables[TEXTS] = text_table(source, config, span.first, span.last)
+    return compile_features(tables, columns, point_table, selected, config, strategy, span, quoted)
 
 
 def available_features(
@@ -108,9 +121,24 @@ def available_features(
     features: Iterable[str] | None = None,
     config: FeatureConfig | None = None,
 ) -> list[str]:
-    """The requested features (default: all, per event of ``config`` too) that ``source``
-    has the tables and columns for."""
-    return [f.name for f in _select(features, config) if _available(f.name, source.columns)]
+    """The requested features (default: all, per event and per theme of ``config`` too) that
+    ``source`` has the tables and columns for."""
+    columns = _with_derived(source, config or FeatureConfig())
+    return [f.name for f in _select(features, config) if _available(f.name, columns)]
+
+
+def _with_derived(source: FeatureSource, config: FeatureConfig) -> dict[str, frozenset[str]]:
+    """``source``'s columns plus the derived tables it can make (``texts`` when it holds text)."""
+    columns = dict(source.columns)
+    if has_texts(source, config):
+        columns[TEXTS] = frozenset(DERIVED_TABLES[TEXTS])
+    return columns
+
+
+def _reads(table: str, items: Sequence[Feature | Quote], columns) -> bool:
+    """Whether any of ``items`` (or what they derive from) reads ``table``."""
+    needed = _closure([i.name for i in items if _available(i.name, columns)], columns)
+    return any(_table_of(item) == table for item in needed)
 
 
 def compile_features(
@@ -121,13 +149,14 @@ def compile_features(
     config: FeatureConfig,
     strategy: Literal["dates", "points"],
     span: Span | None = None,
+    quotes: Sequence[Quote] = (),
 ) -> ir.Table:
     """The feature table as one Ibis expression over ``tables`` (bound or unbound).
 
     ``span`` (the first and last as_of, when known) adds constant bounds on event time
-    that engines can apply while scanning, before any join.
+    that engines can apply while scanning, before any join. ``quotes`` follow the features.
     """
-    wanted = [f for f in features if _available(f.name, columns)]
+    wanted = [f for f in [*features, *quotes] if _available(f.name, columns)]
     needed = _closure([f.name for f in wanted], columns)
     joined, selected = points, {key: points[key] for key in KEYS}
     for table_spec in TABLE_SPECS.values():
@@ -171,16 +200,22 @@ def _by_horizon(
 def _select(features: Iterable[str] | None, config: FeatureConfig | None = None) -> list[Feature]:
     if features is None:
         events = config.usage_events_vocabulary if config else ()
-        return [*CATALOGUE.values(), *vocabulary_features(events)]
+        themes = tuple(config.text_themes) if config else ()
+        return [*CATALOGUE.values(), *vocabulary_features(events), *theme_features(themes)]
     return [get_feature(name) for name in dict.fromkeys(features)]
 
 
-def _item(name: str) -> Feature | Helper:
-    return HELPERS[name] if name in HELPERS else get_feature(name)
+def _item(name: str) -> Feature | Helper | Quote:
+    return HELPERS.get(name) or QUOTES.get(name) or get_feature(name)
 
 
-def _table_of(item: Feature | Helper) -> str | None:
-    return item.table if isinstance(item, Helper) or not item.is_derived else None
+def _output(name: str) -> Feature | Quote | None:
+    """The feature or quote a built column holds (None for the keys)."""
+    return find_feature(name) or QUOTES.get(name)
+
+
+def _table_of(item: Feature | Helper | Quote) -> str | None:
+    return item.table if not isinstance(item, Feature) or not item.is_derived else None
 
 
 def _available(name: str, columns: Mapping[str, frozenset[str]]) -> bool:
@@ -381,18 +416,18 @@ def _layers(derived: list[Feature]) -> list[list[Feature]]:
     return [[f for f in derived if depth[f.name] == level] for level in sorted(set(depth.values()))]
 
 
-def _dtype(feature: Feature) -> str:
+def _dtype(feature: Feature | Quote) -> str:
     """The type of the built column: string, int64 or float64 (NaN when missing)."""
-    if feature.unit is Unit.CATEGORY:
+    if isinstance(feature, Quote) or feature.unit is Unit.CATEGORY:
         return "string"
     return "int64" if feature.is_integer else "float64"
 
 
-def _typed(out: ir.Table, feature: Feature) -> ir.Value:
+def _typed(out: ir.Table, feature: Feature | Quote) -> ir.Value:
     return out[feature.name].cast(_dtype(feature)).name(feature.name)
 
 
-def _with_dtypes(frame: pd.DataFrame, features: list[Feature]) -> pd.DataFrame:
+def _with_dtypes(frame: pd.DataFrame, features: list[Feature | Quote]) -> pd.DataFrame:
     """The same dtypes whatever the engine: int64, float64 (NaN when missing) or string."""
     frame = frame.reset_index(drop=True)
     frame["account_id"] = frame["account_id"].astype("string")

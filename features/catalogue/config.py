@@ -39,14 +39,54 @@ class FeatureConfig(StrictModel):
         "model carries it to scoring; empty, no per-event features.",
     )
 
+    text_themes: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        max_length=32,
+        description="Recurring themes of the free texts (survey comments, CRM notes, ticket "
+        "texts): a label and its keywords, most characteristic first. Each theme gets a feature, "
+        "the share of texts about it (see features.catalogue.texts). churn train fits them from "
+        "the texts before the first observation point (see features.catalogue.themes) and the "
+        "model carries them to scoring; empty, no theme features.",
+    )
+
+    ticket_text_columns: tuple[str, ...] = Field(
+        default=(),
+        max_length=4,
+        description="Extra columns of support_tickets holding free text (e.g. subject, "
+        "description), read as one text per ticket beside survey comments and CRM notes; "
+        "columns the data lacks are left out (churn train notes which).",
+    )
+
     @model_validator(mode="after")
     def _register_vocabulary(self) -> FeatureConfig:
         # the vocabulary's features resolve by name (get_feature) wherever this config exists;
         # a name is a pure function of its event, so registering never changes what a name means
-        from features.catalogue.registry import register_vocabulary
+        from features.catalogue.registry import register_themes, register_vocabulary
 
         register_vocabulary(self.usage_events_vocabulary)
+        register_themes(tuple(self.text_themes))
         return self
+
+    @field_validator("text_themes")
+    @classmethod
+    def _theme_keywords(cls, themes: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for label, keywords in themes.items():
+            if not label.strip():
+                raise ValueError("text themes hold an empty label")
+            if not keywords or any(not k.strip() or k != k.lower() for k in keywords):
+                raise ValueError(
+                    f"text theme {label!r} needs one or more non-empty lower-case keywords; "
+                    f"got {list(keywords)}"
+                )
+        return dict(sorted(themes.items()))
+
+    @field_validator("ticket_text_columns")
+    @classmethod
+    def _column_names(cls, columns: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(dict.fromkeys(c.strip() for c in columns))
+        if any(not c for c in cleaned):
+            raise ValueError("ticket text columns must be non-empty column names")
+        return cleaned
 
     @field_validator("usage_events_vocabulary")
     @classmethod

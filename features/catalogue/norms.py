@@ -1,4 +1,5 @@
-"""Settings fitted from the data: the population's norms and the customer's event vocabulary.
+"""Settings fitted from the data: the population's norms, the customer's event vocabulary and
+the recurring themes of its free texts.
 
 Some measures only mean something against other customers: a usage row of ``api_call``
 typically carries about 40 calls, one of ``invite_user`` one invite. The typical quantity
@@ -9,7 +10,8 @@ version and the trained model, which hands it to every later build.
 
 The same holds for the usage events vocabulary: the events that get features of their
 own (see :mod:`features.catalogue.events`) are the customer's most used, by usage rows
-before the cut. :func:`fit_feature_settings` fits both.
+before the cut, and the text themes (:mod:`features.catalogue.themes`) are learned from the
+texts known before it. :func:`fit_feature_settings` fits all three.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from datetime import datetime
 
 from features.catalogue.config import FeatureConfig
 from features.catalogue.engines import FeatureSource
+from features.catalogue.text_table import raw_texts
+from features.catalogue.themes import MAX_TEXTS, fit_themes
 
 MIN_ROWS_PER_EVENT = 100
 """Events with fewer usage rows than this before the cut get no norm (too few to say what is typical)."""
@@ -116,19 +120,37 @@ def usage_events_vocabulary(
     return tuple(sorted(str(event) for event in frame["event"]))
 
 
+def text_themes(
+    source: FeatureSource, config: FeatureConfig, before: datetime
+) -> dict[str, tuple[str, ...]]:
+    """Themes of the texts (survey comments, CRM notes, configured ticket texts) that were
+    written and recorded before ``before``: the latest :data:`~features.catalogue.themes.MAX_TEXTS`
+    of them (see :func:`~features.catalogue.themes.fit_themes`); {} without enough texts."""
+    texts = raw_texts(source, config, before=before, known_before=True, limit=MAX_TEXTS)
+    return fit_themes(texts["text"])
+
+
 def fit_feature_settings(
     config: FeatureConfig, source: FeatureSource, before: datetime
 ) -> FeatureConfig:
-    """``config`` with the norms and the usage events vocabulary it lacks fitted from
-    ``source``'s rows before ``before`` (what ``churn train`` and ``churn features`` use).
+    """``config`` with the norms, the usage events vocabulary and the text themes it lacks
+    fitted from ``source``'s rows before ``before`` (what ``churn train`` and ``churn
+    features`` use).
 
     Settings ``config`` already holds (set by hand or carried by a trained model) are
     kept; ``config`` itself comes back when nothing is fitted.
     """
     fitted = with_fitted_norms(config, source, before)
-    if fitted.usage_events_vocabulary:
-        return fitted
-    events = usage_events_vocabulary(source, before)
-    if not events:
-        return fitted
-    return FeatureConfig.model_validate({**fitted.model_dump(), "usage_events_vocabulary": events})
+    if not fitted.usage_events_vocabulary:
+        events = usage_events_vocabulary(source, before)
+        if events:
+            fitted = _with(fitted, usage_events_vocabulary=events)
+    if not fitted.text_themes:
+        themes = text_themes(source, fitted, before)
+        if themes:
+            fitted = _with(fitted, text_themes=themes)
+    return fitted
+
+
+def _with(config: FeatureConfig, **settings: object) -> FeatureConfig:
+    return FeatureConfig.model_validate({**config.model_dump(), **settings})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 
-from features.catalogue import account, billing, relationship, support, surveys, usage
+from features.catalogue import account, billing, relationship, support, surveys, texts, usage
 from features.catalogue.errors import UnknownFeatureError
 from features.catalogue.events import event_features, vocabulary_features
-from features.catalogue.spec import Feature, Helper, TableSpec
+from features.catalogue.spec import Feature, Helper, Quote, TableSpec
+from features.catalogue.text_table import SCHEMA as TEXTS_SCHEMA
 
 TABLE_SPECS: dict[str, TableSpec] = {
     spec.table: spec
@@ -21,9 +22,13 @@ TABLE_SPECS: dict[str, TableSpec] = {
         billing.SUBSCRIPTIONS,
         relationship.INTERACTIONS,
         relationship.INCIDENTS,
+        texts.TEXTS,
     )
 }
-"""How each contract table is joined to the points, by table name."""
+"""How each table is joined to the points, by table name: the contract's, then the derived ``texts``."""
+
+DERIVED_TABLES: dict[str, tuple[str, ...]] = {texts.TEXTS.table: tuple(TEXTS_SCHEMA)}
+"""Tables the build makes from contract tables (not read from the source), with their columns."""
 
 
 def _by_name(items: tuple) -> dict:
@@ -41,6 +46,7 @@ CATALOGUE: dict[str, Feature] = _by_name(
     + surveys.FEATURES
     + billing.FEATURES
     + relationship.FEATURES
+    + texts.FEATURES
     + account.FEATURES
 )
 """Every feature, in catalogue order (by source, then as declared)."""
@@ -49,6 +55,10 @@ HELPERS: dict[str, Helper] = _by_name(
     usage.HELPERS + support.HELPERS + billing.HELPERS + account.HELPERS
 )
 """Intermediate aggregates derived features read; never in the output."""
+
+QUOTES: dict[str, Quote] = _by_name(texts.QUOTES)
+"""Texts sentences quote (built only for explanations, never model inputs), by name; the
+quotes of every registered theme join them (see :func:`register_themes`)."""
 
 
 _VOCABULARY: dict[str, Feature] = {}
@@ -75,6 +85,32 @@ def register_vocabulary(events: tuple[str, ...]) -> tuple[Feature, ...]:
                 )
             _VOCABULARY[feature.name], _EVENT_OF[feature.name] = feature, event
     return vocabulary_features(events)
+
+
+def register_themes(labels: tuple[str, ...]) -> tuple[Feature, ...]:
+    """Make the share feature and the quote of each text theme resolvable by name; returns the
+    features. Like :func:`register_vocabulary`, names are a pure function of the label."""
+    for label in labels:
+        feature, quote = texts.theme_items(label)
+        for item, taken in ((feature, CATALOGUE), (quote, QUOTES)):
+            owner = _THEME_OF.get(item.name, label)
+            if (item.name in taken and item.name not in _THEME_OF) or owner != label:
+                raise ValueError(
+                    f"text themes: theme {label!r} gives the name {item.name!r}, which another "
+                    "feature has; rename the theme in text_themes"
+                )
+            _THEME_OF[item.name] = label
+        _VOCABULARY[feature.name] = feature
+        QUOTES[quote.name] = quote
+    return texts.theme_features(labels)
+
+
+_THEME_OF: dict[str, str] = {}
+
+
+def find_quote(name: str) -> Quote | None:
+    """The quote ``name`` (of the catalogue or of a registered theme), else None."""
+    return QUOTES.get(name)
 
 
 def find_feature(name: str) -> Feature | None:

@@ -18,6 +18,10 @@ A field may carry a *word* after a colon, chosen by the field's number:
 - three forms, by sign, without the number: ``{nps_change_since_previous:down from|the
   same as|up from}`` prints the first form below 0, the second at 0, the third above.
 
+A field may also name a quote (:class:`~features.catalogue.spec.Quote`): text from the
+data, such as an example of what a customer wrote, printed as it is. Quotes are built only
+for explanations, so templates name them inside optional clauses.
+
 Text in square brackets is optional: ``[, down from {nps_previous}]`` is kept (without
 the brackets) only when every feature it refers to is known (not missing, not at its
 "never" cap).
@@ -35,12 +39,12 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
-from features.catalogue.registry import get_feature
+from features.catalogue.registry import find_quote, get_feature
 from features.catalogue.spec import Empty, Feature, Unit
 
 SPECIAL_FIELDS = frozenset({"value", "abs", "change", "not", "label"})
@@ -50,6 +54,17 @@ _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 def template_fields(template: str) -> list[str]:
     """The field names a template refers to, in order (optional clauses included)."""
     return [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+
+
+def quotes_of(features: Iterable[str]) -> list[str]:
+    """The quotes the templates of ``features`` name, in order of first mention."""
+    found: dict[str, None] = {}
+    for name in features:
+        feature = get_feature(name)
+        for field in template_fields(feature.template):
+            if find_quote(field) is not None:
+                found[field] = None
+    return list(found)
 
 
 def is_empty(feature: Feature, value: Any) -> bool:
@@ -72,7 +87,7 @@ def render(feature: Feature | str, row: Mapping[str, Any], currency: str = "") -
 
     def optional(match: re.Match) -> str:
         names = _features_in(match.group(1))
-        known = not any(is_empty(get_feature(name), row.get(name)) for name in names)
+        known = not any(_unknown(name, row.get(name)) for name in names)
         return match.group(1) if known else ""
 
     template = _OPTIONAL.sub(optional, feature.template)
@@ -124,6 +139,9 @@ def _field(feature: Feature, row: Mapping[str, Any], name: str, word: str, curre
         return _label(feature, value)
     if name in ("value", "abs"):
         subject = feature
+    elif find_quote(name) is not None:
+        quoted = row.get(name)
+        return "" if _missing(quoted) else str(quoted)
     else:
         subject, value = get_feature(name), row.get(name)
     forms = word.split("|") if word else []
@@ -157,6 +175,13 @@ def _change(feature: Feature, value: Any, currency: str = "") -> str:
         return "did not change"
     amount = format_value(feature, value, signed=False, currency=currency)
     return f"{'rose' if value > 0 else 'fell'} {amount}"
+
+
+def _unknown(name: str, value: Any) -> bool:
+    """Whether field ``name`` (a feature or a quote) holds nothing to print."""
+    if find_quote(name) is not None:
+        return _missing(value) or not str(value).strip()
+    return is_empty(get_feature(name), value)
 
 
 def _features_in(template: str) -> list[str]:

@@ -22,6 +22,10 @@ from features.catalogue.errors import UnknownFeatureError
 from features.catalogue.events import vocabulary_features
 from features.catalogue.registry import CATALOGUE, get_feature
 from features.catalogue.spec import Feature
+from features.catalogue.text import SCORER_VERSION
+from features.catalogue.text_table import TABLE as TEXTS
+from features.catalogue.text_table import unbound_table
+from features.catalogue.texts import theme_features
 from features.contract import TABLES
 
 _MEMTABLE = re.compile(r"ibis_pandas_memtable_[a-z0-9]+")
@@ -43,7 +47,8 @@ _METADATA = (
 @dataclass(frozen=True)
 class FeatureSet:
     """A named list of catalogue features, plus (with ``per_event``) the per-event features
-    of the config's usage events vocabulary (see :mod:`features.catalogue.events`)."""
+    of the config's usage events vocabulary (see :mod:`features.catalogue.events`) and the
+    share feature of each of its text themes (see :mod:`features.catalogue.texts`)."""
 
     name: str
     description: str
@@ -55,11 +60,14 @@ class FeatureSet:
             get_feature(name)
 
     def names(self, config: FeatureConfig | None = None) -> tuple[str, ...]:
-        """The set's feature names under ``config``: its catalogue features, then per event."""
+        """The set's feature names under ``config``: its catalogue features, then per event,
+        then per text theme."""
         if not self.per_event or config is None:
             return self.features
-        events = config.usage_events_vocabulary
-        return self.features + tuple(f.name for f in vocabulary_features(events))
+        fitted = vocabulary_features(config.usage_events_vocabulary) + theme_features(
+            tuple(config.text_themes)
+        )
+        return self.features + tuple(f.name for f in fitted)
 
     def fingerprint(self, config: FeatureConfig | None = None) -> str:
         """A SHA-256 hex digest of the set's definitions under ``config``."""
@@ -81,6 +89,7 @@ def _fingerprint(features: tuple[Feature, ...], config_json: str) -> str:
         for name, table in TABLES.items()
     }
     columns = {name: frozenset(table.column_names) for name, table in TABLES.items()}
+    tables[TEXTS], columns[TEXTS] = unbound_table(), frozenset(unbound_table().columns)
     points = ibis.table({"account_id": "string", "as_of": "timestamp"}, name="points")
     sql = ibis.to_sql(
         compile_features(tables, columns, points, list(features), config, "points"),
@@ -89,15 +98,17 @@ def _fingerprint(features: tuple[Feature, ...], config_json: str) -> str:
     sql = _MEMTABLE.sub("memtable", str(sql))  # in-memory helper tables get random names
     metadata = [{key: str(getattr(f, key)) for key in _METADATA} for f in features]
     payload = json.dumps(
-        {"features": metadata, "config": config_json, "sql": str(sql)}, sort_keys=True
+        {"features": metadata, "config": config_json, "sql": str(sql), "texts": SCORER_VERSION},
+        sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 CHURN_V1 = FeatureSet(
     name="churn_v1",
-    description="Every feature of the catalogue: usage, support, surveys, billing, relationship and "
-    "contract, plus six per event of the fitted usage events vocabulary.",
+    description="Every feature of the catalogue: usage, support, surveys, billing, relationship "
+    "(free texts included) and contract, plus six per event of the fitted usage events vocabulary "
+    "and one per fitted text theme.",
     features=tuple(CATALOGUE),
 )
 

@@ -125,6 +125,22 @@ class Helper:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Text from the data that a sentence quotes: an example of what a customer wrote, or its
+    theme. Built beside the features only for explanations (``build_features(...,
+    quotes=True)``), never a model input; a template names it like a feature, inside an
+    optional clause (``[: {negative_text_example_90d}]``), and it prints as it is."""
+
+    name: str
+    description: str
+    table: str
+    aggregate: Aggregate
+    columns: tuple[str, ...] = ()
+    horizon_days: int | None = None
+    per: PerValue | None = None
+
+
+@dataclass(frozen=True)
 class Feature:
     """One feature and its metadata, declared once.
 

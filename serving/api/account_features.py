@@ -94,7 +94,9 @@ class AccountFeatures:
     def _build(self, account_ids: list[str], as_of: datetime) -> pd.DataFrame:
         points = pd.DataFrame({"account_id": account_ids, "as_of": as_of})
         with self._lock:  # one DuckDB connection: one build at a time
-            frame = build_features(self._source, points, self._available(), self._config)
+            frame = build_features(
+                self._source, points, self._available(), self._config, quotes=True
+            )
         return frame.set_index(frame["account_id"].astype(str), drop=False)
 
     def _context(self, as_of: datetime) -> pd.DataFrame:
@@ -105,7 +107,7 @@ class AccountFeatures:
     def _available(self) -> list[str]:
         from features.catalogue import available_features
 
-        return available_features(self._source, self._names)
+        return available_features(self._source, self._names, self._config)
 
 
 def _naive_utc(moment: datetime) -> datetime:

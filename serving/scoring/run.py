@@ -140,7 +140,8 @@ def write_scores(batch: ScoredBatch, folder: Path) -> dict[str, Path]:
 
 
 def scoring_features(dataset: Dataset, scorer: Scorer, as_of: datetime) -> pd.DataFrame:
-    """The model's features for every account active in ``dataset`` at ``as_of``."""
+    """The model's features for every account active in ``dataset`` at ``as_of``, and the texts
+    their sentences quote (examples of what customers wrote)."""
     source = FeatureSource.from_dataset(dataset)
     points = active_accounts(source, as_of)
     if points.empty:
@@ -149,4 +150,4 @@ def scoring_features(dataset: Dataset, scorer: Scorer, as_of: datetime) -> pd.Da
             "(accounts created later or already churned are not scored)"
         )
     wanted = [name for name in scorer.artifact.features if find_feature(name) is not None]
-    return build_features(source, points, wanted, scorer.artifact.feature_config)
+    return build_features(source, points, wanted, scorer.artifact.feature_config, quotes=True)

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from features.catalogue import Source
+from features.catalogue import Source, find_feature
+from features.catalogue.render import quotes_of
 from serving.scoring.alerts import ALERT_COLUMNS, detect_alerts
 from serving.scoring.attribution import (
     ProbabilityPoints,
@@ -135,6 +136,7 @@ class Scorer:
         self.drivers = max(drivers, self.playbook.top_drivers, len(DRIVER_COLUMNS))
         self.protective = max(protective, len(PROTECTIVE_COLUMNS))
         self.stories = Stories(artifact.features)
+        self._quotes = quotes_of(name for name in artifact.features if find_feature(name))
         actionable = np.array([s.source in DIMENSIONS for s in self.stories.stories], dtype=bool)
         self._not_actionable = ~actionable
         self._context_stories = np.flatnonzero(~actionable)
@@ -242,7 +244,7 @@ class Scorer:
             previous,
             art.health_scale,
         )
-        rows = FeatureRows(features, art.features, encoded.numeric)
+        rows = FeatureRows(features, art.features, encoded.numeric, self._quotes)
         told, kept, context = self._reasons(rows, pp, drivers, protective)
         plays = [self.playbook.match(band[i], told[i]) for i in range(len(ids))]
         return _Assessment(

@@ -73,13 +73,15 @@ class FeatureRows:
         frame: pd.DataFrame,
         features: Sequence[str],
         numeric: Mapping[str, np.ndarray] | None = None,
+        quotes: Sequence[str] = (),
     ) -> None:
-        """``numeric``: float64 columns already converted (:func:`encode_rows`), used as they are."""
+        """``numeric``: float64 columns already converted (:func:`encode_rows`), used as they are;
+        ``quotes``: texts the sentences may quote (read when ``frame`` has them, never scored)."""
         numeric = numeric or {}
         present = set(frame.columns)
         self.columns = {
             name: numeric[name] if name in numeric else _plain(frame[name])
-            for name in features
+            for name in (*features, *quotes)
             if name in present
         }
         self._missing = np.full(len(frame), None, dtype=object)

@@ -10,7 +10,7 @@ import pytest
 from features.catalogue import CATALOGUE, CHURN_V1, FeatureConfig, FeatureSet, Source, get_feature
 from features.catalogue.docs import PAGE, render_page
 from features.catalogue.errors import UnknownFeatureError
-from features.catalogue.registry import HELPERS, TABLE_SPECS
+from features.catalogue.registry import DERIVED_TABLES, HELPERS, QUOTES, TABLE_SPECS
 from features.catalogue.render import SPECIAL_FIELDS, render, template_fields
 from features.catalogue.spec import Empty, Unit
 from features.contract import TABLES
@@ -23,7 +23,12 @@ def test_catalogue_has_at_least_40_features_from_every_source():
     assert len(FEATURES) >= 40
     assert {f.source for f in FEATURES} == set(Source)
     tables = {f.table for f in FEATURES if f.table} | {h.table for h in HELPERS.values()}
-    assert tables == set(TABLES), "every contract table feeds some feature"
+    assert tables == set(TABLES) | set(DERIVED_TABLES), "every table feeds some feature"
+
+
+def _columns_of(table: str) -> set[str]:
+    """The columns of a contract table or of a table the build derives (``texts``)."""
+    return set(TABLES[table].column_names) if table in TABLES else set(DERIVED_TABLES[table])
 
 
 @pytest.mark.parametrize("feature", FEATURES, ids=lambda f: f.name)
@@ -45,7 +50,7 @@ def test_catalogue_feature_has_all_metadata(feature):
             assert name in CATALOGUE or name in HELPERS, f"{feature.name} reads unknown {name}"
     else:
         assert feature.table in TABLE_SPECS
-        assert set(feature.columns) <= set(TABLES[feature.table].column_names)
+        assert set(feature.columns) <= _columns_of(feature.table)
 
 
 @pytest.mark.parametrize("feature", FEATURES, ids=lambda f: f.name)
@@ -66,13 +71,17 @@ def test_catalogue_template_refers_only_to_features_it_can_rely_on(feature):
     for name in template_fields(feature.template):
         if name in SPECIAL_FIELDS:
             continue
+        if name in QUOTES:  # text from the data: only ever inside an optional clause
+            assert f"{{{name}}}" in "".join(re.findall(r"\[[^\[\]]*\]", feature.template))
+            assert _needs(name) <= needs, f"{feature.name} may be built without {name}"
+            continue
         assert name in CATALOGUE, f"{feature.name}'s template refers to unknown {name}"
         assert _needs(name) <= needs, f"{feature.name} may be built without {name}"
 
 
 def _needs(name: str) -> set[str]:
     """The tables and columns a feature (or helper) needs, through its inputs."""
-    item = HELPERS.get(name) or CATALOGUE[name]
+    item = HELPERS.get(name) or QUOTES.get(name) or CATALOGUE[name]
     if getattr(item, "is_derived", False):
         return set().union(*(_needs(i) for i in item.inputs))
     return {item.table, *(f"{item.table}.{c}" for c in item.columns)}

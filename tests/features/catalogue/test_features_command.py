@@ -22,11 +22,15 @@ def test_features_command_writes_parquet_of_active_accounts(small_world, tmp_pat
     said = " ".join(result.output.split())
     assert "Usage events vocabulary of 12 events fitted" in said
     assert list(frame.columns[: 2 + len(CATALOGUE)]) == ["account_id", "as_of", *CATALOGUE]
-    assert len(frame.columns) == 2 + len(CATALOGUE) + 6 * 12
+    # and the world's texts give themes, one share feature each after the per-event ones
+    themes = [c for c in frame.columns if c.startswith("text_theme_")]
+    assert f"{len(themes)} text themes fitted" in said and len(themes) >= 3
+    assert all(c.endswith("_share_90d") for c in themes) and frame.columns[-1] in themes
+    assert len(frame.columns) == 2 + len(CATALOGUE) + 6 * 12 + len(themes)
     assert "event_report_run_count_30d" in frame and "days_since_event_login" in frame
     assert frame.account_id.is_unique and 100 < len(frame) < 300
     assert (frame.as_of == pd.Timestamp("2026-03-31")).all()
-    assert f"{len(CATALOGUE) + 72} features of churn_v1@" in said
+    assert f"{len(CATALOGUE) + 72 + len(themes)} features of churn_v1@" in said
     # usage norms fitted from the usage before as_of, so the intensity against them is known
     assert "Usage norms of 12 events fitted" in said
     assert frame.usage_intensity_vs_typical_pct_change_90d.notna().mean() > 0.8

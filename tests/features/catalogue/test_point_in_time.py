@@ -22,6 +22,16 @@ from features.catalogue import FeatureConfig, build_features
 AS_OF = (datetime(2025, 7, 1), datetime(2025, 8, 15, 6, 0))
 ACCOUNTS = ("A1", "A2", "A3")
 DAY_HOURS = 24
+TEXTS = (
+    None,
+    "",
+    "Charged twice, the invoice is wrong and we are angry.",
+    "Great support, quick answers.",
+    "Another outage, bugs everywhere, awful.",
+    "Routine check-in.",
+    "La factura llegó dos veces.",
+)
+"""Survey comments and CRM notes: negative, positive and neutral ones, blank, foreign."""
 # offsets (hours before the first as_of) on window edges, where off-by-one errors live
 EDGES = [d * DAY_HOURS for d in (0, 7, 30, 60, 90, 365, 730)] + [1, 30 * DAY_HOURS + 1]
 SETTINGS = settings(
@@ -79,6 +89,7 @@ def rows(draw: st.DrawFn, table: str, after: bool = False, recorded_after: bool 
             "responded_at": t,
             "kind": kind,
             "score": draw(st.integers(0, 10) if kind == "nps" else st.integers(1, 5)),
+            "comment": draw(st.sampled_from(TEXTS)),
         }
     elif table == "invoices":
         row |= {
@@ -97,6 +108,7 @@ def rows(draw: st.DrawFn, table: str, after: bool = False, recorded_after: bool 
     elif table == "interactions":
         row |= {"timestamp": t, "kind": draw(st.sampled_from(["call", "email", "meeting", "note"]))}
         row |= {"sentiment": draw(st.sampled_from([None, "positive", "neutral", "negative"]))}
+        row |= {"note": draw(st.sampled_from(TEXTS))}
     elif table == "incidents":
         row |= {"started_at": t, "resolved_at": maybe_later}
         row |= {"severity": draw(st.sampled_from([None, "low", "medium", "high", "critical"]))}
@@ -139,12 +151,18 @@ def worlds(draw: st.DrawFn) -> dict[str, list[dict]]:
 
 
 POINTS = pd.DataFrame([(a, t) for a in ACCOUNTS for t in AS_OF], columns=["account_id", "as_of"])
-VOCABULARY = FeatureConfig(usage_events_vocabulary=("login", "Search Page", "api_call"))
-"""Per-event features too (one event the worlds never hold)."""
+VOCABULARY = FeatureConfig(
+    usage_events_vocabulary=("login", "Search Page", "api_call"),
+    text_themes={"invoice": ("invoice", "charged"), "outage": ("outage", "bugs")},
+)
+"""Per-event features too (one event the worlds never hold), and text themes."""
 
 
 def _build(make_source, world: dict, strategy: str = "auto") -> pd.DataFrame:
-    return build_features(make_source(world), POINTS, config=VOCABULARY, strategy=strategy)
+    # with the quoted examples of what was written: they are point in time too
+    return build_features(
+        make_source(world), POINTS, config=VOCABULARY, strategy=strategy, quotes=True
+    )
 
 
 @SETTINGS

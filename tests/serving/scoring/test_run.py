@@ -91,3 +91,20 @@ def test_scoring_builds_features_with_the_usage_norms_the_model_was_trained_with
     assert scored[name].notna().mean() > 0.5
     pd.testing.assert_series_equal(scored[name], trained_way[name])
     assert without[name].isna().all()
+
+
+def test_scoring_builds_the_quotes_of_the_models_text_features(scored_world):
+    from features.catalogue.render import quotes_of
+    from serving.scoring.run import scoring_features
+
+    artifact = Scorer.from_registry(scored_world.model_uri).artifact
+    assert artifact.feature_config.text_themes  # fitted by churn train from the world's texts
+    assert "negative_texts_count_90d" in artifact.features
+    quotes = quotes_of(artifact.features)
+    assert "negative_text_example_90d" in quotes
+    with load_dataset(scored_world.world) as dataset:
+        scored = scoring_features(dataset, Scorer(artifact), scored_world.as_of)
+    assert set(quotes) <= set(scored.columns)
+    negative = scored["negative_texts_count_90d"] > 0
+    assert negative.any() and scored.loc[negative, "negative_text_example_90d"].notna().all()
+    assert not set(quotes) & set(artifact.features)  # never model inputs

@@ -150,3 +150,23 @@ def test_a_level_outside_the_feature_labels_is_told_plainly_not_an_error():
     assert sentence("max_incident_severity_90d", {"max_incident_severity_90d": 3.0}).endswith(
         ": high"
     )
+
+
+def test_stories_quote_what_was_written_when_the_rows_carry_it():
+    features = ["negative_texts_count_90d"]
+    row = {
+        "negative_texts_count_90d": 3,
+        "negative_text_theme_90d": "billing",
+        "negative_text_example_90d": "'charged twice this month' (survey comment)",
+    }
+    quotes = ["negative_text_theme_90d", "negative_text_example_90d"]
+    rows = FeatureRows(pd.DataFrame([row]), features, quotes=quotes)
+    assert Stories(features).sentence(0, rows, 0) == (
+        "3 negative comments or notes in the last 90 days, the most negative about billing: "
+        "'charged twice this month' (survey comment)"
+    )
+    # records without the quotes (e.g. POST /score) still read
+    bare = FeatureRows(pd.DataFrame([{"negative_texts_count_90d": 3}]), features, quotes=quotes)
+    assert Stories(features).sentence(0, bare, 0) == (
+        "3 negative comments or notes in the last 90 days"
+    )

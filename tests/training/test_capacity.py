@@ -79,11 +79,12 @@ def test_capacity_grid_depends_on_rows_and_churners():
         "default",
         "smaller",
         "shallow",
+        "additive",
         "finer",
         "wider",
         "wider_l2",
     ]
-    assert [c.name for c in few_churners] == ["default", "smaller", "shallow"]
+    assert [c.name for c in few_churners] == ["default", "smaller", "shallow", "additive"]
     assert [c.name for c in large] == ["default"]
     assert (small[0].num_leaves, small[0].max_depth, small[0].min_child_samples) == (15, 5, 50)
     assert max(c.num_leaves for c in small) > 15 > min(c.num_leaves for c in small)
@@ -92,6 +93,7 @@ def test_capacity_grid_depends_on_rows_and_churners():
         "default": 0.05,
         "smaller": 0.05,
         "shallow": 0.05,
+        "additive": 0.1,
         "finer": 0.05,
         "wider": 0.1,
         "wider_l2": 0.1,
@@ -120,8 +122,8 @@ def test_choose_capacity_gives_strong_interactions_more_leaves_than_the_default(
     affordable = table[table["shap_cost"] <= SHAP_BUDGET]
     assert table.loc[table["chosen"], "valid_log_loss"].item() == affordable["valid_log_loss"].min()
     words = {
-        "validation": "chosen by validation log loss among 6 candidates",
-        "cross-validation": "chosen by out-of-fold log loss among 6 candidates in 5-fold cross-validation",
+        "validation": "chosen by validation log loss among 7 candidates",
+        "cross-validation": "chosen by out-of-fold log loss among 7 candidates in 5-fold cross-validation",
     }
     assert words[path] in choice.reason
     assert table.loc[table["chosen"], "shap_cost"].item() <= SHAP_BUDGET
@@ -196,7 +198,7 @@ def test_capacity_choice_is_recorded_in_the_artifact_and_the_model_card(tmp_path
     recorded = result.artifact.metadata["capacity"]
     assert recorded["mode"] == "auto"
     assert recorded["num_leaves"] == result.params["num_leaves"]
-    assert len(recorded["candidates"]) == 6
+    assert len(recorded["candidates"]) == 7
     loaded = ScoringArtifact.load(result.artifact.save(tmp_path / "artifact"))
     assert loaded.metadata["capacity"]["reason"] == recorded["reason"]
     card = model_card(result, "test")

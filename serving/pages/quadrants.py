@@ -39,8 +39,10 @@ QUADRANT_WORDS = {
     "grow": "high value, healthy",
     "fix": "lower value, at risk",
     "maintain": "lower value, healthy",
-    "no_value_data": "no paid subscription at as_of or 90 days before",
+    "no_value_data": "no paid subscription on record at as_of or 90 days before",
 }
+"""Each quadrant in a few words: ``serving.scoring.quadrants.QUADRANT_MEANINGS`` (a test keeps
+them equal; not imported, as importing ``serving.scoring`` loads the model libraries)."""
 LISTED = 25
 """Accounts listed per kind of disagreement (the largest ARR moves); the rest are counted."""
 
@@ -109,7 +111,8 @@ def portfolio_value(scores: pd.DataFrame, currency: str) -> View:
             "These scores carry no value figures: no account has a paid subscription on record, "
             "or the scores were made before churn-scorecard read them. Re-run `churn score`."
         )
-        return View(drawn=False, note=note, tiles=tiles, without=without, map=None,
+        return View(drawn=False, note=note, tiles=tiles, without=without,
+                    without_words=QUADRANT_WORDS["no_value_data"], map=None,
                     contracting=[], expanding=[], more_contracting=0, more_expanding=0,
                     cuts="")  # fmt: skip
     disagree = scores["disagreement"].notna() & scores["disagreement"].astype(str).ne("")
@@ -140,6 +143,7 @@ def portfolio_value(scores: pd.DataFrame, currency: str) -> View:
         "so no account has a quadrant (see docs/scoring.md#value-and-quadrants).",
         tiles=tiles,
         without=without,
+        without_words=QUADRANT_WORDS["no_value_data"],
         map=charts.health_value_map(
             points, health_cut, arr_cut, summary, compact, "portfolio-value", not_drawn
         ),

@@ -198,3 +198,13 @@ def test_value_map_escapes_account_labels_and_thins_big_portfolios_keeping_ringe
         f"{charts.MAP_POINTS:,} of the {len(many):,} accounts are drawn"
         in svg.find(f"{SVG}desc").text
     )
+
+
+def test_the_pages_name_the_quadrants_as_the_scorer_does() -> None:
+    from serving.pages.quadrants import QUADRANT_ORDER, QUADRANT_WORDS
+    from serving.scoring.quadrants import QUADRANT_MEANINGS, Quadrant
+
+    meanings = {q.value: words for q, words in QUADRANT_MEANINGS.items()}
+    assert meanings == QUADRANT_WORDS
+    assert {*QUADRANT_ORDER, "no_value_data"} == {q.value for q in Quadrant}
+    assert set(charts.QUADRANT_STYLES) == set(QUADRANT_ORDER)

@@ -37,7 +37,9 @@ def test_score_files_carry_each_accounts_value_quadrant_and_the_cuts(scored_worl
     assert set(scores["quadrant"]) <= {"protect", "grow", "fix", "maintain", "no_value_data"}
     high = scores["quadrant"].isin(["protect", "grow"])
     assert (scores.loc[high, "subscription_arr"] >= cut).all()
-    assert (scores.loc[scores["quadrant"].isin(["fix", "maintain"]), "subscription_arr"] < cut).all()
+    assert (
+        scores.loc[scores["quadrant"].isin(["fix", "maintain"]), "subscription_arr"] < cut
+    ).all()
     assert high.mean() == pytest.approx(0.25, abs=0.02)  # the top quarter of paying accounts
     protect = scores["quadrant"] == "protect"
     assert (scores.loc[protect, "health"] < 70).all()

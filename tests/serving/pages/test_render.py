@@ -148,3 +148,11 @@ def test_a_disagreement_sentence_is_escaped_on_the_portfolio(report_scores) -> N
     scores.loc[row, "disagreement"] = ATTACK
     html = render_portfolio(scores)
     assert ATTACK not in html and "&lt;script&gt;" in html
+
+
+def test_portfolio_without_a_value_cut_draws_no_quadrants_and_says_why(report_scores) -> None:
+    scores = report_scores.assign(quadrant_arr_cut=float("nan"), quadrant=None)
+    html = render_portfolio(scores)
+    assert "No value cut could be read from these scores" in html
+    assert '<rect class="quadrant"' not in html and "no ARR cut, so no quadrants" in html
+    assert html.count('class="point') == report_scores["subscription_arr"].notna().sum()

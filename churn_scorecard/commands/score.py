@@ -111,6 +111,7 @@ def _summary(run: ScoringRun) -> None:
         f"ARR at risk: [bold]{frame['arr_at_risk'].sum():,.0f}[/bold] of {frame['arr'].sum():,.0f} "
         f"({frame['arr_at_risk'].sum() / max(frame['arr'].sum(), 1e-9):.1%})"
     )
+    _quadrants(run)
     changed = frame.dropna(subset=["health_change"])
     if len(changed):
         console.print(f"{len(changed):,} accounts were scored before; the biggest drops:")
@@ -138,3 +139,37 @@ def _summary(run: ScoringRun) -> None:
     )
     for kind, path in run.files.items():
         console.print(f"Wrote {kind}: [bold]{escape(str(path))}[/bold]")
+
+
+def _quadrants(run: ScoringRun) -> None:
+    """Accounts and subscription ARR per quadrant, the cuts, and how many disagree."""
+    from serving.scoring.quadrants import Quadrant
+
+    frame, cuts = run.batch.frame, run.batch.cuts
+    if cuts is None:
+        return
+    arr_cut = "none" if cuts.arr is None else f"{cuts.arr:,.0f}"
+    console.print(
+        f"Quadrants: health cut {cuts.health:g}, ARR cut {arr_cut} ({escape(cuts.basis)})"
+    )
+    table = Table(title="Quadrants")
+    for column in ("quadrant", "accounts", "subscription ARR", "mean health"):
+        table.add_column(column, justify="left" if column == "quadrant" else "right")
+    grouped = frame.groupby("quadrant", sort=False)
+    for quadrant in [q.value for q in Quadrant if q.value in grouped.groups]:
+        rows = grouped.get_group(quadrant)
+        table.add_row(
+            quadrant,
+            f"{len(rows):,}",
+            f"{rows['subscription_arr'].sum():,.0f}",
+            f"{rows['health'].mean():.0f}",
+        )
+    console.print(table)
+    disagree = frame["disagreement"].notna()
+    if disagree.any():
+        falling = int((disagree & (frame["subscription_arr_pct_change_90d"] < 0)).sum())
+        console.print(
+            f"Health and money disagree on {int(disagree.sum()):,} accounts ({falling:,} healthy "
+            f"but contracting, {int(disagree.sum()) - falling:,} at risk but expanding): "
+            "see the disagreement column"
+        )

@@ -18,7 +18,8 @@ import ibis
 from features.catalogue.rows import whole_days
 from features.catalogue.spec import DAY, Empty, Feature, Helper, Risk, Source, TableSpec, Unit
 
-_CHANGE_DAYS = 90
+CHANGE_DAYS = 90
+"""How far back the ``*_90d_ago`` and ``*_change_90d`` subscription features look."""
 
 
 def _overdue(t, config):
@@ -44,7 +45,7 @@ INVOICES = TableSpec(table="invoices", time="issued_at", row_columns={"overdue":
 SUBSCRIPTIONS = TableSpec(
     table="subscriptions",
     time="start_date",
-    row_columns={"covers": _covers(0), "covered_before": _covers(_CHANGE_DAYS)},
+    row_columns={"covers": _covers(0), "covered_before": _covers(CHANGE_DAYS)},
 )
 
 

@@ -8,7 +8,8 @@ default ``as_of`` is the one given at startup, else the latest event time in the
 computed at startup and kept in memory, so scoring at that time is a lookup; any other
 ``as_of`` is computed on request from the open copy (point-in-time, like ``churn features``).
 Features are built with the served model's feature list and catalogue settings (its
-fitted norms); when a reload brings a model with others, the snapshot is rebuilt.
+fitted norms), plus the value features (subscription MRR and seats now and 90 days ago)
+whatever the model reads; when a reload brings a model with others, the snapshot is rebuilt.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from features.catalogue.points import parse_as_of
 from features.data import load_dataset
 from serving.api.errors import UnknownAccount
 from serving.scoring.run import account_context, latest_event_time
+from serving.scoring.value import VALUE_FEATURES
 
 logger = logging.getLogger("churn_scorecard.service")
 
@@ -105,9 +107,11 @@ class AccountFeatures:
         return context.set_index(context["account_id"].astype(str), drop=False)
 
     def _available(self) -> list[str]:
+        """The model's features and the value features, those the source has the tables for."""
         from features.catalogue import available_features
 
-        return available_features(self._source, self._names, self._config)
+        names = dict.fromkeys([*(self._names or ()), *VALUE_FEATURES])
+        return available_features(self._source, names, self._config)
 
 
 def _naive_utc(moment: datetime) -> datetime:

@@ -194,6 +194,36 @@ class AccountScore(Output):
     previous_health: int | None = None
     health_change: int | None = None
     change_summary: str | None = None
+    subscription_arr: float | None = Field(
+        None,
+        description="Subscription ARR at as_of: 12 x the MRR of the billing period covering it "
+        "(point in time); null without value data.",
+    )
+    subscription_arr_90d_ago: float | None = Field(
+        None, description="Subscription ARR 90 days before as_of."
+    )
+    subscription_arr_pct_change_90d: float | None = Field(
+        None, description="Percent change of the subscription ARR over those 90 days."
+    )
+    seats: int | None = Field(None, description="Licensed seats at as_of.")
+    quadrant: str | None = Field(
+        None,
+        description="Health against value: protect (high value, at risk), grow (high value, "
+        "healthy), fix (lower value, at risk), maintain (lower value, healthy) or no_value_data; "
+        "null when no value cut could be read (too few paying accounts scored together).",
+        json_schema_extra={"example": "protect"},
+    )
+    quadrant_health_cut: float | None = Field(
+        None, description="Health at or above this is healthy (for the quadrant)."
+    )
+    quadrant_arr_cut: float | None = Field(
+        None, description="Subscription ARR at or above this is high value (for the quadrant)."
+    )
+    disagreement: str | None = Field(
+        None,
+        description="How health and money disagree, in plain language; null when they agree.",
+        json_schema_extra={"example": "health 82 but ARR fell 30% in 90 days (12,000 -> 8,400)"},
+    )
 
 
 class ScoreResponse(Output):

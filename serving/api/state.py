@@ -41,7 +41,7 @@ from serving.api.schemas import (
 from serving.api.settings import ServiceSettings
 from serving.scoring.columns import DRIVER_COLUMNS, PROTECTIVE_COLUMNS
 from serving.scoring.drift import DriftSummary
-from serving.scoring.explanation import AccountExplanation
+from serving.scoring.explanation import AccountExplanation, AccountValue
 from serving.scoring.scorer import ScoredBatch, Scorer
 
 logger = logging.getLogger("churn_scorecard.service")
@@ -65,9 +65,12 @@ class ServiceState:
         self._model_facts: dict[str, dict[str, Any]] = {}
         self._drift: tuple[str, datetime | None, Callable[[], DriftSummary]] | None = None
         self._drift_lock = threading.Lock()
+        self.arr_cut: float | None = None
+        """The value cut read from the data source's portfolio at startup (None without one)."""
         if self.accounts is not None:
             features, context = self.accounts.features(list(self.accounts.accounts.index))
-            self._score(self.holder.current, features, context)
+            batch = self._score(self.holder.current, features, context)
+            self.arr_cut = batch.cuts.arr if batch.cuts is not None else None
         self.holder.watch(settings.reload_interval)
 
     # -- endpoints ---------------------------------------------------------------------------
@@ -107,7 +110,7 @@ class ServiceState:
                 [request.account_id], request.as_of, field="account_id"
             )
             previous = self.previous_scores(features)
-        explanation = model.scorer.explain(features, context, previous)
+        explanation = model.scorer.explain(features, context, previous, arr_cut=self.arr_cut)
         score = _score_of(explanation, _context_row(features, context))
         return ExplainResponse(
             model_name=model.name,
@@ -178,7 +181,9 @@ class ServiceState:
     def _score(self, model: LoadedModel, features, context, previous=None) -> ScoredBatch:
         """Score a batch; one of 50+ accounts becomes the batch GET /model reports drift of
         (its PSI is computed when GET /model first asks, off the request path)."""
-        batch = model.scorer.score(features, accounts=context, previous=previous)
+        batch = model.scorer.score(
+            features, accounts=context, previous=previous, arr_cut=self.arr_cut
+        )
         if len(features) >= DRIFT_MIN_ROWS:
             as_of = pd.Timestamp(features["as_of"].max()).to_pydatetime()
             with self._drift_lock:  # measured on the first GET /model, then kept
@@ -363,6 +368,7 @@ def _score_of(explanation: AccountExplanation, context: dict[str, Any]) -> Accou
     """The score columns of one account, read off its full explanation (no second scoring)."""
     change = explanation.change
     arr = context["arr"]
+    value = explanation.value
     return AccountScore(
         account_id=explanation.account_id,
         as_of=explanation.as_of,
@@ -383,7 +389,22 @@ def _score_of(explanation: AccountExplanation, context: dict[str, Any]) -> Accou
         previous_health=change.previous_health if change else None,
         health_change=change.health_change if change else None,
         change_summary=change.summary if change else None,
+        **({} if value is None else _value_fields(value)),
     )
+
+
+def _value_fields(value: AccountValue) -> dict[str, Any]:
+    """The value score fields of an explanation's value record."""
+    return {
+        "subscription_arr": value.arr,
+        "subscription_arr_90d_ago": value.arr_90d_ago,
+        "subscription_arr_pct_change_90d": value.arr_pct_change_90d,
+        "seats": None if value.seats is None else round(value.seats),
+        "quadrant": value.quadrant,
+        "quadrant_health_cut": value.health_cut,
+        "quadrant_arr_cut": value.arr_cut,
+        "disagreement": value.disagreement,
+    }
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

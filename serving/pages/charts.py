@@ -7,6 +7,7 @@ what the chart shows, so the figure has a text alternative. All text is escaped.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -390,3 +391,217 @@ def ranked_bars(
         body.append(_text(width, y + 17, money(value), "bar-value", "end"))
     desc = f"{title}: " + "; ".join(f"{label} {money(value)}" for label, value in ordered) + "."
     return _svg(chart_id, width, row * max(len(ordered), 1) + 4, title, desc, body)
+
+
+# --- health against value ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuadrantStyle:
+    """How one quadrant looks on the health-by-value map (its name is always written)."""
+
+    name: str
+    label: str
+    colour: str
+    tint: str
+
+
+QUADRANT_STYLES: dict[str, QuadrantStyle] = {
+    style.name: style
+    for style in (
+        QuadrantStyle("protect", "Protect", "#b42318", "#fde4e1"),
+        QuadrantStyle("grow", "Grow", "#1f7a4d", "#e3f4ea"),
+        QuadrantStyle("fix", "Fix", "#a15c00", "#fdf0d8"),
+        QuadrantStyle("maintain", "Maintain", "#475569", "#eef0f3"),
+    )
+}
+"""The four quadrants: protect (high value, at risk), grow (high value, healthy), fix (lower
+value, at risk), maintain (lower value, healthy)."""
+
+
+@dataclass(frozen=True)
+class ValuePoint:
+    """One account on the map: its subscription ARR, health and quadrant."""
+
+    arr: float
+    health: float
+    quadrant: str | None
+    label: str
+    """The account, as its tooltip names it."""
+    ringed: bool = False
+    """Drawn with a ring: one of the accounts where health and money disagree."""
+
+
+_MAP_SIZE = (960, 380)
+_MAP_PAD = (30.0, 24.0, 46.0, 52.0)  # top, right, bottom, left
+MAP_POINTS = 4000
+"""The most accounts the map draws (the rest are said, not drawn: the page stays light)."""
+
+
+def arr_domain(values: Sequence[float]) -> tuple[float, float]:
+    """The log axis' ends: whole powers of ten around the positive ``values`` (ARR, cut)."""
+    positive = [v for v in values if v > 0]
+    if not positive:
+        return 1.0, 10.0
+    low = 10 ** math.floor(math.log10(min(positive)))
+    high = 10 ** math.ceil(math.log10(max(positive)))
+    return (low, high) if high > low else (low, low * 10)
+
+
+def value_coordinates(
+    arr: float, health: float, domain: tuple[float, float]
+) -> tuple[float, float]:
+    """``(x, y)`` on the map: x by log ARR (at or below the domain's low end: the left edge),
+    y = health 0 at the bottom, 100 at the top."""
+    width, height = _MAP_SIZE
+    top, right, bottom, left = _MAP_PAD
+    plot_w, plot_h = width - left - right, height - top - bottom
+    low, high = (math.log10(end) for end in domain)
+    share = (math.log10(arr) - low) / (high - low) if arr > domain[0] else 0.0
+    x = left + plot_w * min(max(share, 0.0), 1.0)
+    y = top + plot_h * (1 - min(max(health, 0.0), 100.0) / 100.0)
+    return x, y
+
+
+def _arr_ticks(domain: tuple[float, float]) -> list[float]:
+    low, high = domain
+    decades = round(math.log10(high / low))
+    steps = (1, 2, 5) if decades <= 2 else (1,)
+    ticks = []
+    for power in range(decades + 1):
+        for step in steps:
+            value = low * 10**power * step
+            if value <= high * (1 + 1e-9):
+                ticks.append(value)
+    return ticks
+
+
+def health_value_map(
+    points: Sequence[ValuePoint],
+    health_cut: float,
+    arr_cut: float | None,
+    summary: Sequence[tuple[str, int, str]],
+    money: Callable[[float], str],
+    chart_id: str,
+    not_drawn: str = "",
+) -> Markup:
+    """Health (up) against subscription ARR (right, log scale): the quadrants tinted and
+    named, both cuts drawn and labelled, one dot per account coloured by its quadrant;
+    accounts where health and money disagree are ringed.
+
+    ``summary`` is ``(quadrant, accounts, ARR text)`` per quadrant for the labels and the
+    description; ``not_drawn`` says which accounts are missing from the map, in words.
+    """
+    width, height = _MAP_SIZE
+    top, right, bottom, left = _MAP_PAD
+    plot_w, plot_h = width - left - right, height - top - bottom
+    drawn = _thinned(points, MAP_POINTS)
+    domain = arr_domain([p.arr for p in points] + ([arr_cut] if arr_cut else []))
+    x_cut = value_coordinates(arr_cut, 0, domain)[0] if arr_cut else None
+    y_cut = value_coordinates(domain[0], health_cut, domain)[1]
+    counts = {name: (count, arr) for name, count, arr in summary}
+    labels: list[str] = []
+    body = [
+        f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(plot_w)}" height="{_n(plot_h)}" '
+        f'fill="#ffffff" stroke="{_GRID}"/>'
+    ]
+    if x_cut is not None:
+        regions = (  # name, x0, y0, x1, y1, label corner
+            ("maintain", left, top, x_cut, y_cut, "start"),
+            ("grow", x_cut, top, left + plot_w, y_cut, "end"),
+            ("fix", left, y_cut, x_cut, top + plot_h, "start"),
+            ("protect", x_cut, y_cut, left + plot_w, top + plot_h, "end"),
+        )
+        for name, x0, y0, x1, y1, anchor in regions:
+            style = QUADRANT_STYLES[name]
+            body.append(
+                f'<rect class="quadrant" data-quadrant="{name}" x="{_n(x0)}" y="{_n(y0)}" '
+                f'width="{_n(x1 - x0)}" height="{_n(y1 - y0)}" fill="{style.tint}"/>'
+            )
+            count, arr = counts.get(name, (0, money(0)))
+            text = f"{style.label} · {count:,} · {arr}"
+            x = x0 + 8 if anchor == "start" else x1 - 8
+            y = y0 + 16 if name in ("maintain", "grow") else y1 - 8
+            labels.append(_text(x, y, text, "quadrant-label", anchor))  # drawn over the dots
+    for tick in _arr_ticks(domain):
+        x = value_coordinates(tick, 0, domain)[0]
+        body.append(
+            f'<line x1="{_n(x)}" y1="{_n(top + plot_h)}" x2="{_n(x)}" y2="{_n(top + plot_h + 4)}" '
+            f'stroke="{_MUTED}"/>'
+        )
+        label = re.sub(r"\.0(?=[KMB]$)", "", money(tick))  # $1.0K -> $1K
+        body.append(_text(x, top + plot_h + 17, label, "axis", "middle"))
+    for tick in (0, 50, 100):
+        body.append(_text(left - 6, top + plot_h * (1 - tick / 100) + 4, tick, "axis", "end"))
+    body.append(
+        _text(left + plot_w / 2, height - 6, "Subscription ARR (log scale)", "axis", "middle")
+    )
+    body.append(_text(left - 6, top - 12, "Health", "axis", "end"))
+    for point in drawn:
+        x, y = value_coordinates(point.arr, point.health, domain)
+        style = QUADRANT_STYLES.get(point.quadrant or "")
+        colour = style.colour if style else _MUTED
+        ring = f' stroke="{_INK}" stroke-width="1.6"' if point.ringed else ""
+        body.append(
+            f'<circle class="point{" ringed" if point.ringed else ""}" '
+            f'data-quadrant="{escape(point.quadrant or "")}" cx="{_n(x)}" cy="{_n(y)}" '
+            f'r="{4.5 if point.ringed else 3}" fill="{colour}" fill-opacity="0.8"{ring}>'
+            f"<title>{escape(point.label)}</title></circle>"
+        )
+    body.extend(labels)
+    body.append(
+        f'<line class="health-cut" x1="{_n(left)}" y1="{_n(y_cut)}" x2="{_n(left + plot_w)}" '
+        f'y2="{_n(y_cut)}" stroke="{_INK}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+    )
+    body.append(
+        _text(left + plot_w - 4, y_cut - 5, f"health cut {health_cut:g}", "cut-label", "end")
+    )
+    if x_cut is not None:
+        body.append(
+            f'<line class="arr-cut" x1="{_n(x_cut)}" y1="{_n(top)}" x2="{_n(x_cut)}" '
+            f'y2="{_n(top + plot_h)}" stroke="{_INK}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+        body.append(_text(x_cut, top - 6, f"ARR cut {money(arr_cut)}", "cut-label", "middle"))
+    ringed = sum(1 for p in points if p.ringed)
+    words = [
+        f"Health (0 to 100, upwards) against subscription ARR (log scale, rightwards) of "
+        f"{_accounts(len(points))}. Health cut {health_cut:g}; "
+        + (f"ARR cut {money(arr_cut)}." if arr_cut else "no ARR cut, so no quadrants.")
+    ]
+    if arr_cut:
+        words.append(
+            "; ".join(
+                f"{QUADRANT_STYLES[name].label}: {_accounts(count)}, {arr} ARR"
+                for name, count, arr in summary
+                if name in QUADRANT_STYLES
+            )
+            + "."
+        )
+    if ringed:
+        words.append(
+            f"{_accounts(ringed)} where health and money disagree "
+            + ("is ringed." if ringed == 1 else "are ringed.")
+        )
+    if len(drawn) < len(points):
+        words.append(f"{len(drawn):,} of the {len(points):,} accounts are drawn.")
+    if not_drawn:
+        words.append(not_drawn)
+    return _svg(
+        chart_id, width, height, "Health against value", " ".join(words), body, "chart wide"
+    )
+
+
+def _accounts(count: int) -> str:
+    return f"{count:,} account" + ("" if count == 1 else "s")
+
+
+def _thinned(points: Sequence[ValuePoint], limit: int) -> list[ValuePoint]:
+    """Every point up to ``limit``; beyond it the ringed ones and an even spread of the rest
+    by ARR (the same points every time)."""
+    if len(points) <= limit:
+        return list(points)
+    ringed = [p for p in points if p.ringed][:limit]
+    rest = sorted((p for p in points if not p.ringed), key=lambda p: (p.arr, p.health, p.label))
+    room = limit - len(ringed)
+    step = len(rest) / room if room else 0
+    return ringed + [rest[int(k * step)] for k in range(room)]

@@ -18,7 +18,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from serving.pages import charts, views
+from serving.pages import charts, quadrants, views
 from serving.pages import formatting as fmt
 from serving.pages.bands import BandScale, band_scale_from_scores
 from serving.pages.errors import ScoresFileError
@@ -102,6 +102,7 @@ def render_portfolio(
     """
     check_scores(scores)
     scale = scale or band_scale_from_scores(scores)
+    scores = quadrants.with_value_columns(scores)
     ranked = rank_by_arr_at_risk(scores)
     records = ranked.to_dict("records")
     rows = [views.portfolio_row(record, scale, currency) for record in records]
@@ -146,6 +147,8 @@ def render_portfolio(
             bands=scale.bands,
             owners=_choices(scores, "owner"),
             segments=_choices(scores, "segment"),
+            quadrants=quadrants.quadrant_choices(scores),
+            value=quadrants.portfolio_value(scores, currency),
             as_of=fmt.day(latest),
             as_of_iso=fmt.iso_day(latest),
             model=(f"{name} " if name else "") + ("v" + ", v".join(versions) if versions else ""),

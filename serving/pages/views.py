@@ -18,7 +18,7 @@ import pandas as pd
 
 from serving.pages import charts
 from serving.pages import formatting as fmt
-from serving.pages.bands import BandScale
+from serving.pages.bands import BandScale, band_label
 
 DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("usage_score", "Usage"),
@@ -171,7 +171,14 @@ def portfolio_row(row: Mapping[str, Any], scale: BandScale, currency: str) -> Vi
         owner=fmt.text(_row_value(row, "owner")),
         segment=fmt.text(_row_value(row, "segment")),
         driver=fmt.text(_row_value(row, "driver_1")),
+        quadrant=fmt.text(_row_value(row, "quadrant")),
+        quadrant_label=quadrant_label(_row_value(row, "quadrant")),
     )
+
+
+def quadrant_label(quadrant: object) -> str:
+    """``no_value_data`` -> ``No value data``; blank when the account has no quadrant."""
+    return "" if quadrant is None else band_label(str(quadrant))
 
 
 def scorecard(

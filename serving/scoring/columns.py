@@ -17,6 +17,18 @@ SUB_SCORE_COLUMNS: tuple[str, ...] = tuple(f"{d.value}_score" for d in DIMENSION
 
 DRIVER_COLUMNS = ("driver_1", "driver_2", "driver_3")
 PROTECTIVE_COLUMNS = ("protective_1", "protective_2")
+VALUE_COLUMNS: tuple[str, ...] = (
+    "subscription_arr",
+    "subscription_arr_90d_ago",
+    "subscription_arr_pct_change_90d",
+    "seats",
+    "quadrant",
+    "quadrant_health_cut",
+    "quadrant_arr_cut",
+    "disagreement",
+)
+"""Value figures (from the subscriptions, point in time), the quadrant and its cuts, and how
+health and money disagree (see docs/scoring.md#value-and-quadrants)."""
 
 SCORE_COLUMNS: tuple[str, ...] = (
     "account_id",
@@ -40,5 +52,6 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "previous_health",
     "health_change",
     "change_summary",
+    *VALUE_COLUMNS,
 )
 """Exactly the columns of the score files, in order (see docs/scoring.md)."""

@@ -84,6 +84,33 @@ class ScoreChange(_Record):
     summary: str
 
 
+class AccountValue(_Record):
+    """The account's value and where it sits on health against value (docs/scoring.md)."""
+
+    arr: float | None = Field(
+        default=None, description="subscription ARR at as_of: 12 x MRR; null without value data"
+    )
+    arr_90d_ago: float | None = Field(default=None, description="subscription ARR 90 days before")
+    arr_pct_change_90d: float | None = Field(
+        default=None, description="percent change of the ARR over 90 days; null without ARR then"
+    )
+    seats: float | None = None
+    seats_90d_ago: float | None = None
+    quadrant: str | None = Field(
+        default=None,
+        description="protect, grow, fix, maintain or no_value_data; null when no value cut "
+        "could be read (too few paying accounts scored together)",
+    )
+    health_cut: float = Field(description="health at or above this is healthy")
+    arr_cut: float | None = Field(description="subscription ARR at or above this is high value")
+    arr_cut_basis: str = Field(description="where the value cut comes from, in words")
+    disagreement: str | None = Field(
+        default=None,
+        description="how health and money disagree (healthy but contracting, at risk but "
+        "expanding), in plain language; null when they agree",
+    )
+
+
 class AccountExplanation(_Record):
     """Everything behind one account's score: dimensions, drivers, plays and the change."""
 
@@ -111,6 +138,10 @@ class AccountExplanation(_Record):
     )
     plays: list[RecommendedPlay] = Field(default_factory=list)
     change: ScoreChange | None = None
+    value: AccountValue | None = Field(
+        default=None,
+        description="value figures and quadrant; null in explanations stored before they existed",
+    )
 
     def dimension_points(self) -> dict[str, float]:
         """Summed points per dimension name, plus ``contract`` for the context features."""

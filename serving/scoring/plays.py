@@ -1,9 +1,10 @@
-"""The playbook: plays recommended for drivers and bands, and the alert rules, from YAML.
+"""The playbook: plays recommended for drivers, bands and quadrants, the alert rules and the
+quadrant thresholds, from YAML.
 
 The default playbook ships as ``serving/scoring/plays.yaml``; ``churn score --plays FILE``
-reads another one. Keys are checked: an unknown key, band, feature or dimension is an
-error naming it, and so is a contract feature or ``contract`` itself: contract features are
-context, never drivers, so such a play could never fit.
+reads another one. Keys are checked: an unknown key, band, quadrant, feature or dimension
+is an error naming it, and so is a contract feature or ``contract`` itself: contract
+features are context, never drivers, so such a play could never fit.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from features.catalogue import find_feature
 from serving.scoring.attribution import feature_source
 from serving.scoring.columns import DIMENSIONS
 from serving.scoring.explanation import Driver, RecommendedPlay
+from serving.scoring.quadrants import QUADRANT_MEANINGS, Quadrant, QuadrantRules
 
 DEFAULT_PLAYS = Path(__file__).with_name("plays.yaml")
 
 
 class Play(StrictModel):
-    """One play: what to do, who does it, and for which drivers and bands."""
+    """One play: what to do, who does it, and for which drivers, bands and quadrants."""
 
     name: str
     owner_role: str
@@ -35,6 +37,11 @@ class Play(StrictModel):
         description="feature names or dimensions; empty means the band alone decides",
     )
     bands: list[str] | None = Field(default=None, description="bands it fits; None means any")
+    quadrants: list[str] | None = Field(
+        default=None,
+        description="quadrants it fits (protect, grow, fix, maintain, no_value_data); None means "
+        "any, and an account without a quadrant",
+    )
 
 
 class AlertRules(StrictModel):
@@ -45,11 +52,12 @@ class AlertRules(StrictModel):
 
 
 class Playbook(StrictModel):
-    """The plays, the alert rules and how many top drivers are matched."""
+    """The plays, the alert rules, how many top drivers are matched, and the quadrant cuts."""
 
     plays: list[Play] = Field(default_factory=list)
     alerts: AlertRules = Field(default_factory=AlertRules)
     top_drivers: int = Field(default=3, ge=1)
+    quadrants: QuadrantRules = Field(default_factory=QuadrantRules)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Playbook:
@@ -60,10 +68,17 @@ class Playbook(StrictModel):
 
     def check_names(self, where: str, bands: Sequence[str] | None = None) -> None:
         """Raise :class:`ConfigError` for drivers that are neither a feature nor a dimension
-        (contract features are context, never drivers), and (when ``bands`` is given) for
-        bands the model does not have."""
+        (contract features are context, never drivers), for unknown quadrants, and (when
+        ``bands`` is given) for bands the model does not have."""
         dimensions = [d.value for d in DIMENSIONS]
+        quadrants = [q.value for q in Quadrant]
         for play in self.plays:
+            unknown_quadrants = [q for q in play.quadrants or () if q not in quadrants]
+            if unknown_quadrants:
+                raise ConfigError(
+                    f"{where}: play {play.name!r} names quadrant(s) {unknown_quadrants}; the "
+                    f"quadrants are {', '.join(quadrants)} (docs/scoring.md#value-and-quadrants)"
+                )
             for driver in play.drivers:
                 if driver in dimensions or (
                     find_feature(driver) is not None and feature_source(driver) in DIMENSIONS
@@ -89,20 +104,33 @@ class Playbook(StrictModel):
                     f"{list(bands or ())}"
                 )
 
-    def recommend(self, band: str, drivers: Sequence[Driver]) -> list[RecommendedPlay]:
-        """The plays that fit an account in ``band`` with these risk ``drivers`` (largest first)."""
-        records = self.match(band, [d.model_dump() for d in drivers])
+    def recommend(
+        self, band: str, drivers: Sequence[Driver], quadrant: str | None = None
+    ) -> list[RecommendedPlay]:
+        """The plays that fit an account in ``band`` and ``quadrant`` (None: it has none) with
+        these risk ``drivers`` (largest first)."""
+        records = self.match(band, [d.model_dump() for d in drivers], quadrant)
         return [RecommendedPlay.model_validate(record) for record in records]
 
-    def match(self, band: str, drivers: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    def match(
+        self, band: str, drivers: Sequence[Mapping[str, Any]], quadrant: str | None = None
+    ) -> list[dict[str, str]]:
         """:meth:`recommend` on plain driver records (``feature``, ``dimension``,
-        ``features``, ``sentence``); returns ``name``, ``owner_role``, ``reason`` records."""
+        ``features``, ``sentence``); returns ``name``, ``owner_role``, ``reason`` records.
+
+        A play naming ``quadrants`` fits only accounts in one of them; a play without
+        drivers is explained by its quadrant when it names quadrants, else by the band."""
         top = list(drivers)[: self.top_drivers]
         chosen = []
         for play in self.plays:
             if play.bands is not None and band not in play.bands:
                 continue
-            if not play.drivers:
+            if play.quadrants is not None and quadrant not in play.quadrants:
+                continue
+            if not play.drivers and play.quadrants is not None:
+                meaning = QUADRANT_MEANINGS[Quadrant(quadrant)]
+                reason = f"the account is in the {quadrant.replace('_', ' ')} quadrant ({meaning})"
+            elif not play.drivers:
                 reason = f"the account is in the {band.replace('_', ' ')} band"
             else:
                 wanted = set(play.drivers)

@@ -21,6 +21,7 @@ from features.data import Dataset, load_dataset
 from serving.scoring.alerts import post_alerts, record_alerts
 from serving.scoring.errors import ScoringError, WebhookError
 from serving.scoring.scorer import DEFAULT_MODEL_URI, ScoredBatch, Scorer
+from serving.scoring.value import VALUE_FEATURES
 
 EVENT_TIMES = {
     "usage_events": "timestamp",
@@ -140,8 +141,8 @@ def write_scores(batch: ScoredBatch, folder: Path) -> dict[str, Path]:
 
 
 def scoring_features(dataset: Dataset, scorer: Scorer, as_of: datetime) -> pd.DataFrame:
-    """The model's features for every account active in ``dataset`` at ``as_of``, and the texts
-    their sentences quote (examples of what customers wrote)."""
+    """The model's features (and the value features) for every account active in ``dataset``
+    at ``as_of``, and the texts their sentences quote (examples of what customers wrote)."""
     source = FeatureSource.from_dataset(dataset)
     points = active_accounts(source, as_of)
     if points.empty:
@@ -149,5 +150,12 @@ def scoring_features(dataset: Dataset, scorer: Scorer, as_of: datetime) -> pd.Da
             f"no account of {dataset.report.source} is active at {as_of:%Y-%m-%d}; check --as-of "
             "(accounts created later or already churned are not scored)"
         )
-    wanted = [name for name in scorer.artifact.features if find_feature(name) is not None]
-    return build_features(source, points, wanted, scorer.artifact.feature_config, quotes=True)
+    names = scoring_feature_names(scorer.artifact.features)
+    return build_features(source, points, names, scorer.artifact.feature_config, quotes=True)
+
+
+def scoring_feature_names(model_features: tuple[str, ...]) -> list[str]:
+    """The catalogue features to build for scoring: the model's and the value features
+    (:data:`~serving.scoring.value.VALUE_FEATURES`) whatever the model reads."""
+    wanted = [name for name in model_features if find_feature(name) is not None]
+    return list(dict.fromkeys([*wanted, *VALUE_FEATURES]))

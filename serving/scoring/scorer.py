@@ -10,6 +10,11 @@ Drivers and protective factors are picked among the stories of the five actionab
 dimensions only; contract stories (tenure, days to renewal, ARR, segment, past renewals)
 become each explanation's ``context`` list, every one with non-zero points, largest
 effect first.
+
+Each account's value (subscription ARR, its 90-day trend, seats) is read off the value
+features of its row (:mod:`serving.scoring.value`), its quadrant assigned against the
+playbook's cuts (:mod:`serving.scoring.quadrants`) and any disagreement between health
+and money told (:mod:`serving.scoring.disagreement`); plays may key on the quadrant.
 """
 
 from __future__ import annotations
@@ -35,12 +40,15 @@ from serving.scoring.attribution import (
 )
 from serving.scoring.change import score_changes
 from serving.scoring.columns import DIMENSIONS, DRIVER_COLUMNS, PROTECTIVE_COLUMNS, SCORE_COLUMNS
+from serving.scoring.disagreement import disagreement_sentences
 from serving.scoring.drift import DriftSummary, drift_summary
 from serving.scoring.encoding import EncodedRows, encode_rows
 from serving.scoring.errors import FeatureRowsError
 from serving.scoring.explanation import AccountExplanation, Explanations
 from serving.scoring.plays import Playbook
+from serving.scoring.quadrants import QuadrantCuts, assign_quadrants
 from serving.scoring.stories import FeatureRows, Stories, json_value, top_stories
+from serving.scoring.value import AccountValues, account_values
 from training.artifact import ScoringArtifact
 
 DEFAULT_MODEL_URI = "models:/churn-scorecard@champion"
@@ -68,6 +76,8 @@ class ScoredBatch:
     """One :class:`AccountExplanation` per row of ``frame`` (built when read)."""
     measure_drift: Callable[[], DriftSummary] = field(repr=False)
     find_alerts: Callable[[], pd.DataFrame] = field(repr=False)
+    cuts: QuadrantCuts | None = None
+    """The health and value cuts the quadrants were assigned with."""
 
     @cached_property
     def drift(self) -> DriftSummary:
@@ -103,6 +113,10 @@ class _Assessment:
     drivers: list[list[dict]]
     protective: list[list[dict]]
     context: list[list[dict]]
+    values: AccountValues
+    cuts: QuadrantCuts
+    quadrant: np.ndarray
+    disagreement: list[str | None]
     plays: list[list[dict[str, str]]]
 
     @cached_property
@@ -164,6 +178,7 @@ class Scorer:
         accounts: pd.DataFrame | None = None,
         previous: pd.DataFrame | None = None,
         num_threads: int = 0,
+        arr_cut: float | None = None,
     ) -> ScoredBatch:
         """Score one feature row per account.
 
@@ -171,9 +186,12 @@ class Scorer:
         ``previous`` holds each account's last stored score row (with ``explanation``),
         from :meth:`HistoryStore.previous_scores`, for the score change and alerts.
         ``num_threads`` 0 lets LightGBM pick, except for a few rows (one thread is faster).
+        ``arr_cut`` is a value cut already read from the whole portfolio (a service's,
+        ``ScoredBatch.cuts.arr`` of its scoring); without it a percentile value cut is read
+        from these rows.
         """
         features = _checked(features)
-        a = self._assess(features, previous, self.drivers, self.protective, num_threads)
+        a = self._assess(features, previous, self.drivers, self.protective, num_threads, arr_cut)
         frame = self._frame(a, accounts)
         art, probability, matrix = self.artifact, a.pp.probability, a.encoded.matrix
 
@@ -196,22 +214,25 @@ class Scorer:
             return alerts.reindex(columns=ALERT_COLUMNS)
 
         record = partial(self._record, a)
-        return ScoredBatch(frame, Explanations(record, len(a.ids)), measure_drift, find_alerts)
+        explanations = Explanations(record, len(a.ids))
+        return ScoredBatch(frame, explanations, measure_drift, find_alerts, a.cuts)
 
     def explain(
         self,
         features: pd.DataFrame,
         accounts: pd.DataFrame | None = None,
         previous: pd.DataFrame | None = None,
+        arr_cut: float | None = None,
     ) -> AccountExplanation:
         """The explanation of the first row of ``features`` with every driver, not just the top ones.
 
         ``accounts`` is accepted for symmetry with :meth:`score` (an explanation carries no
-        account context). No score frame, drift or alerts are computed.
+        account context). No score frame, drift or alerts are computed. Pass the
+        portfolio's ``arr_cut`` for a quadrant: one row alone cannot give a percentile.
         """
         features = _checked(features.iloc[:1])
         every = len(self.stories)
-        a = self._assess(features, previous, every, every, num_threads=1)
+        a = self._assess(features, previous, every, every, num_threads=1, arr_cut=arr_cut)
         return AccountExplanation.model_validate(self._record(a, 0))
 
     def _assess(
@@ -221,6 +242,7 @@ class Scorer:
         drivers: int,
         protective: int,
         num_threads: int,
+        arr_cut: float | None = None,
     ) -> _Assessment:
         art = self.artifact
         encoded = encode_rows(art, features)
@@ -246,10 +268,15 @@ class Scorer:
         )
         rows = FeatureRows(features, art.features, encoded.numeric, self._quotes)
         told, kept, context = self._reasons(rows, pp, drivers, protective)
-        plays = [self.playbook.match(band[i], told[i]) for i in range(len(ids))]
+        rules = self.playbook.quadrants
+        values = account_values(features)
+        cuts = rules.cuts(values, art.health_scale.bands, arr_cut)
+        quadrant = assign_quadrants(health, values, cuts)
+        disagreement = disagreement_sentences(health, values, cuts, rules.disagreement)
+        plays = [self.playbook.match(band[i], told[i], quadrant[i]) for i in range(len(ids))]
         return _Assessment(
             features, encoded, ids, pp, health, band, group_points, scores, changes, told, kept,
-            context, plays,
+            context, values, cuts, quadrant, disagreement, plays,
         )  # fmt: skip
 
     def _record(self, a: _Assessment, i: int) -> dict[str, Any]:
@@ -277,6 +304,14 @@ class Scorer:
             "context": a.context[i],
             "plays": a.plays[i],
             "change": a.changes[i],
+            "value": {
+                **a.values.record(i),
+                "quadrant": a.quadrant[i],
+                "health_cut": a.cuts.health,
+                "arr_cut": a.cuts.arr,
+                "arr_cut_basis": a.cuts.basis,
+                "disagreement": a.disagreement[i],
+            },
         }
 
     def _reasons(
@@ -399,6 +434,14 @@ class Scorer:
         for column in ("previous_health", "health_change"):
             columns[column] = pd.array([c and c[column] for c in a.changes], dtype="Int64")
         columns["change_summary"] = [c and c["summary"] for c in a.changes]
+        columns["subscription_arr"] = a.values.arr
+        columns["subscription_arr_90d_ago"] = a.values.arr_90d_ago
+        columns["subscription_arr_pct_change_90d"] = a.values.arr_pct_change_90d
+        columns["seats"] = pd.array(np.round(a.values.seats), dtype="Float64").astype("Int64")
+        columns["quadrant"] = a.quadrant
+        columns["quadrant_health_cut"] = a.cuts.health
+        columns["quadrant_arr_cut"] = np.nan if a.cuts.arr is None else a.cuts.arr
+        columns["disagreement"] = a.disagreement
         return pd.DataFrame(columns)[list(SCORE_COLUMNS)]
 
 

@@ -6,7 +6,9 @@
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var status = document.getElementById("filter-status");
   var empty = document.getElementById("filter-empty");
-  var keys = ["band", "owner", "segment"];
+  var keys = ["band", "owner", "segment", "quadrant"].filter(function (key) {
+    return form.elements[key];
+  });
   var money = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
   var currency = table.getAttribute("data-currency") || "$";
 

@@ -118,3 +118,93 @@ def test_chart_text_is_escaped() -> None:
 def test_chart_ids_make_title_and_desc_unique_per_chart() -> None:
     markup = str(charts.health_gauge(50, SCALE.of_health(50), SCALE, "acc-1-gauge"))
     assert re.findall(r'id="([^"]+)"', markup) == ["acc-1-gauge-title", "acc-1-gauge-desc"]
+
+
+def _value_points() -> list[charts.ValuePoint]:
+    return [
+        charts.ValuePoint(arr=1_000.0, health=90, quadrant="maintain", label="small healthy"),
+        charts.ValuePoint(arr=100_000.0, health=20, quadrant="protect", label="big at risk", ringed=True),
+        charts.ValuePoint(arr=30_000.0, health=80, quadrant="grow", label="<b>mid</b>"),
+        charts.ValuePoint(arr=0.0, health=60, quadrant="fix", label="ended"),
+    ]  # fmt: skip
+
+
+SUMMARY = [("protect", 1, "$100K"), ("grow", 1, "$30K"), ("fix", 1, "$0"), ("maintain", 1, "$1K")]
+
+
+def test_value_coordinates_put_arr_on_a_log_axis_and_health_upwards() -> None:
+    domain = (1_000.0, 100_000.0)
+    left, bottom = charts.value_coordinates(1_000.0, 0, domain)
+    right, top = charts.value_coordinates(100_000.0, 100, domain)
+    middle, half = charts.value_coordinates(10_000.0, 50, domain)
+    assert left < middle < right and middle == pytest.approx((left + right) / 2)
+    assert top < half < bottom and half == pytest.approx((top + bottom) / 2)
+    assert charts.value_coordinates(0.0, 0, domain)[0] == left  # ARR 0 sits on the left edge
+    assert charts.arr_domain([1_500.0, 84_000.0, 0.0]) == (1_000.0, 100_000.0)
+
+
+def test_value_map_splits_the_quadrants_at_the_cuts_and_marks_them() -> None:
+    svg = _parse(
+        charts.health_value_map(_value_points(), 70, 25_000.0, SUMMARY, lambda v: f"${v:,.0f}", "v")
+    )
+    domain = charts.arr_domain([1_000.0, 100_000.0, 30_000.0, 25_000.0])
+    x_cut = charts.value_coordinates(25_000.0, 0, domain)[0]
+    y_cut = charts.value_coordinates(1_000.0, 70, domain)[1]
+    regions = {
+        el.get("data-quadrant"): el
+        for el in svg.iter(f"{SVG}rect")
+        if el.get("class") == "quadrant"
+    }
+    assert set(regions) == {"protect", "grow", "fix", "maintain"}
+    grow, fix = regions["grow"], regions["fix"]
+    assert float(grow.get("x")) == pytest.approx(x_cut, abs=0.1)
+    assert float(grow.get("y")) + float(grow.get("height")) == pytest.approx(y_cut, abs=0.1)
+    assert float(fix.get("x")) + float(fix.get("width")) == pytest.approx(x_cut, abs=0.1)
+    assert float(fix.get("y")) == pytest.approx(y_cut, abs=0.1)
+    lines = {el.get("class"): el for el in svg.iter(f"{SVG}line") if el.get("class")}
+    assert float(lines["arr-cut"].get("x1")) == pytest.approx(x_cut, abs=0.1)
+    assert float(lines["health-cut"].get("y1")) == pytest.approx(y_cut, abs=0.1)
+    texts = [el.text for el in svg.iter(f"{SVG}text")]
+    assert "health cut 70" in texts and "ARR cut $25,000" in texts
+    assert "Protect · 1 · $100K" in texts
+    points = [el for el in svg.iter(f"{SVG}circle")]
+    assert len(points) == 4 and sum(el.get("class") == "point ringed" for el in points) == 1
+    protect = next(el for el in points if el.get("data-quadrant") == "protect")
+    assert float(protect.get("cx")) > x_cut and float(protect.get("cy")) > y_cut  # right, below
+    desc = svg.find(f"{SVG}desc").text
+    assert "Health cut 70; ARR cut $25,000." in desc
+    assert "Protect: 1 account, $100K ARR" in desc
+    assert "1 account where health and money disagree is ringed" in desc
+
+
+def test_value_map_without_an_arr_cut_draws_no_quadrants_and_says_why() -> None:
+    svg = _parse(charts.health_value_map(_value_points(), 70, None, SUMMARY, str, "v"))
+    assert not [el for el in svg.iter(f"{SVG}rect") if el.get("class") == "quadrant"]
+    assert "no ARR cut, so no quadrants" in svg.find(f"{SVG}desc").text
+
+
+def test_value_map_escapes_account_labels_and_thins_big_portfolios_keeping_ringed_ones() -> None:
+    markup = str(charts.health_value_map(_value_points(), 70, 25_000.0, SUMMARY, str, "v"))
+    assert "<b>mid</b>" not in markup and "&lt;b&gt;mid&lt;/b&gt;" in markup
+    many = [
+        charts.ValuePoint(arr=100.0 + i, health=i % 100, quadrant="fix", label=f"A{i}", ringed=i % 997 == 0)
+        for i in range(charts.MAP_POINTS * 2)
+    ]  # fmt: skip
+    svg = _parse(charts.health_value_map(many, 70, 5_000.0, SUMMARY, str, "big"))
+    circles = list(svg.iter(f"{SVG}circle"))
+    assert len(circles) == charts.MAP_POINTS
+    assert sum(el.get("class") == "point ringed" for el in circles) == sum(p.ringed for p in many)
+    assert (
+        f"{charts.MAP_POINTS:,} of the {len(many):,} accounts are drawn"
+        in svg.find(f"{SVG}desc").text
+    )
+
+
+def test_the_pages_name_the_quadrants_as_the_scorer_does() -> None:
+    from serving.pages.quadrants import QUADRANT_ORDER, QUADRANT_WORDS
+    from serving.scoring.quadrants import QUADRANT_MEANINGS, Quadrant
+
+    meanings = {q.value: words for q, words in QUADRANT_MEANINGS.items()}
+    assert meanings == QUADRANT_WORDS
+    assert {*QUADRANT_ORDER, "no_value_data"} == {q.value for q in Quadrant}
+    assert set(charts.QUADRANT_STYLES) == set(QUADRANT_ORDER)

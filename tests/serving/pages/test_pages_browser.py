@@ -3,6 +3,7 @@ right figures, filters, and leaves a screenshot."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from serving.pages import scorecard_filename
-from tests.serving.pages.conftest import Watched, save_screenshot
+from tests.serving.pages.conftest import SCREENSHOTS, Watched, save_screenshot
 
 pytestmark = pytest.mark.slow
 
@@ -122,3 +123,55 @@ def test_the_harness_catches_a_missing_stylesheet(
     (tmp_path / "index.html").write_text((report_dir / "index.html").read_text())
     watched.page.goto((tmp_path / "index.html").as_uri(), wait_until="load")
     assert any("style.css" in problem for problem in watched.problems()), watched.problems()
+
+
+def test_portfolio_draws_health_against_value_and_lists_the_disagreements(
+    watched: Watched, report_dir: Path, report_scores: pd.DataFrame, tmp_path: Path
+) -> None:
+    _open(watched, (report_dir / "index.html").as_uri())
+    page = watched.page
+    chart = page.locator("#value svg.chart")
+    expect(chart).to_be_visible()
+    assert chart.get_attribute("role") == "img"
+    assert "Health cut 70" in (chart.locator("desc").text_content() or "")
+    assert chart.locator("rect.quadrant").count() == 4
+    assert chart.locator("line.health-cut").count() == chart.locator("line.arr-cut").count() == 1
+    valued = report_scores.dropna(subset=["subscription_arr"])
+    assert chart.locator("circle.point").count() == len(valued)
+    ringed = chart.locator("circle.ringed").count()
+    assert ringed == report_scores["disagreement"].notna().sum() > 0
+    box = chart.bounding_box()
+    assert box and box["width"] > 600 and box["height"] > 250  # drawn, not collapsed
+    told = report_scores.dropna(subset=["disagreement"])
+    moved = (told["subscription_arr"] - told["subscription_arr_90d_ago"]).abs()
+    told = told.assign(moved=moved).sort_values("moved", ascending=False, kind="mergesort")
+    for kind, rows in (
+        ("contracting", told[told["subscription_arr_pct_change_90d"] < 0]),
+        ("expanding", told[told["subscription_arr_pct_change_90d"] > 0]),
+    ):
+        listed = page.locator(f"#{kind} tbody tr")
+        assert listed.count() == min(len(rows), 25), kind
+        if len(rows):
+            first = listed.first
+            assert first.get_attribute("data-account-id") == str(rows["account_id"].iloc[0])
+            assert first.locator("td.reason").inner_text() == rows["disagreement"].iloc[0]
+    shot = tmp_path / "portfolio-value.png"
+    page.locator("#value").screenshot(path=str(shot))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, SCREENSHOTS / "portfolio-value.png")
+    assert shot.stat().st_size > 20_000
+    assert watched.problems() == []
+
+
+def test_filtering_by_quadrant_hides_the_other_quadrants(
+    watched: Watched, report_dir: Path, report_scores: pd.DataFrame
+) -> None:
+    _open(watched, (report_dir / "index.html").as_uri())
+    page = watched.page
+    page.select_option("#filter-quadrant", "protect")
+    expected = int((report_scores["quadrant"] == "protect").sum())
+    visible = page.locator("#accounts tbody tr:visible")
+    assert 0 < visible.count() == expected
+    assert {row.get_attribute("data-quadrant") for row in visible.all()} == {"protect"}
+    assert {row.locator("td.quadrant").inner_text() for row in visible.all()} == {"Protect"}
+    assert watched.problems() == []

@@ -109,3 +109,50 @@ def test_pages_link_back_to_the_portfolio_as_a_file_or_as_a_served_folder(report
     assert '<a href="../index.html">← Portfolio</a>' in render_scorecard(row)
     assert '<a href="../">← Portfolio</a>' in render_scorecard(row, index="")
     assert 'href="style.css"' in render_portfolio(report_scores)
+
+
+VALUE_COLUMNS = (
+    "subscription_arr",
+    "subscription_arr_90d_ago",
+    "subscription_arr_pct_change_90d",
+    "seats",
+    "quadrant",
+    "quadrant_health_cut",
+    "quadrant_arr_cut",
+    "disagreement",
+)
+
+
+def test_portfolio_draws_health_against_value_and_counts_each_disagreement(report_scores) -> None:
+    html = render_portfolio(report_scores)
+    section = html[html.index('id="value"') : html.index('aria-labelledby="accounts-heading"')]
+    assert 'aria-labelledby="portfolio-value-title portfolio-value-desc"' in section
+    assert section.count('class="point') == report_scores["subscription_arr"].notna().sum()
+    told = report_scores.dropna(subset=["disagreement"])
+    falling = told["subscription_arr_pct_change_90d"] < 0
+    assert f'Healthy but contracting <span class="muted">({int(falling.sum())})</span>' in section
+    assert f'At risk but expanding <span class="muted">({int((~falling).sum())})</span>' in section
+    cut = report_scores["quadrant_arr_cut"].iloc[0]
+    assert f"high value means subscription ARR of ${cut:,.0f} or more" in section
+
+
+def test_portfolio_of_scores_without_value_figures_says_so_instead_of_failing(report_scores):
+    html = render_portfolio(report_scores.drop(columns=list(VALUE_COLUMNS)))
+    assert "These scores carry no value figures" in html
+    assert 'class="point' not in html and 'id="filter-quadrant"' not in html
+
+
+def test_a_disagreement_sentence_is_escaped_on_the_portfolio(report_scores) -> None:
+    scores = report_scores.copy()
+    row = scores["disagreement"].notna().idxmax()
+    scores.loc[row, "disagreement"] = ATTACK
+    html = render_portfolio(scores)
+    assert ATTACK not in html and "&lt;script&gt;" in html
+
+
+def test_portfolio_without_a_value_cut_draws_no_quadrants_and_says_why(report_scores) -> None:
+    scores = report_scores.assign(quadrant_arr_cut=float("nan"), quadrant=None)
+    html = render_portfolio(scores)
+    assert "No value cut could be read from these scores" in html
+    assert '<rect class="quadrant"' not in html and "no ARR cut, so no quadrants" in html
+    assert html.count('class="point') == report_scores["subscription_arr"].notna().sum()

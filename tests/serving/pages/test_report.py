@@ -22,7 +22,8 @@ def test_write_report_writes_the_portfolio_the_stylesheet_and_a_scorecard_per_ac
     assert cards == sorted(scorecard_filename(a) for a in report_scores["account_id"])
     assert (report_dir / "style.css").read_text().startswith("/* churn-scorecard pages")
     index = (report_dir / "index.html").read_text()
-    assert index.count('href="accounts/') == len(report_scores)
+    table = index[index.index('<table class="accounts"') :]  # the disagreements link too
+    assert table.count('href="accounts/') == len(report_scores)
     assert "https://" not in index and "http://" not in index.replace(
         "http://www.w3.org/2000/svg", ""
     )
@@ -116,3 +117,19 @@ def test_scorecards_list_the_contract_context_of_the_stored_explanation(
     html = (report_dir / "accounts" / scorecard_filename(account)).read_text()
     assert 'id="context"' in html
     assert escape(context[0]["sentence"], quote=False) in html
+
+
+def test_scores_read_back_from_the_history_get_their_value_from_the_stored_explanations(
+    scored_world, report_scores: pd.DataFrame
+) -> None:
+    from serving.pages.quadrants import with_value_columns
+
+    with open_history(scored_world.history_url) as store:
+        latest = store.latest_scores()
+    assert "quadrant" not in latest.columns  # the history keeps them in the explanation
+    lifted = with_value_columns(latest).set_index("account_id")
+    expected = report_scores.set_index("account_id")
+    for column in ("quadrant", "disagreement", "subscription_arr", "quadrant_arr_cut"):
+        pd.testing.assert_series_equal(
+            lifted.loc[expected.index, column], expected[column], check_dtype=False
+        )

@@ -4,6 +4,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -26,6 +27,25 @@ def test_score_writes_exactly_the_score_columns_to_csv_and_parquet(scored_world)
     ).abs().max() < 1e-6
 
 
+def test_score_files_carry_each_accounts_value_quadrant_and_the_cuts(scored_world):
+    scores = pd.read_parquet(scored_world.scores_parquet)
+    paying = scores.loc[scores["subscription_arr"] > 0, "subscription_arr"]
+    assert len(paying) > 0.9 * len(scores)  # the simulated accounts all have subscriptions
+    cut = scores["quadrant_arr_cut"].iloc[0]
+    assert (scores["quadrant_arr_cut"] == cut).all() and (scores["quadrant_health_cut"] == 70).all()
+    assert cut == pytest.approx(np.percentile(paying, 75))
+    assert set(scores["quadrant"]) <= {"protect", "grow", "fix", "maintain", "no_value_data"}
+    high = scores["quadrant"].isin(["protect", "grow"])
+    assert (scores.loc[high, "subscription_arr"] >= cut).all()
+    assert (
+        scores.loc[scores["quadrant"].isin(["fix", "maintain"]), "subscription_arr"] < cut
+    ).all()
+    assert high.mean() == pytest.approx(0.25, abs=0.02)  # the top quarter of paying accounts
+    protect = scores["quadrant"] == "protect"
+    assert (scores.loc[protect, "health"] < 70).all()
+    assert scores.loc[protect, "plays"].str.contains("Save plan").all()
+
+
 def test_score_summary_names_as_of_bands_arr_drift_alerts_and_files(scored_world):
     output = scored_world.cli_output
     for expected in (
@@ -34,6 +54,9 @@ def test_score_summary_names_as_of_bands_arr_drift_alerts_and_files(scored_world
         "Bands",
         "ARR at risk:",
         "Drift:",
+        "Quadrants: health cut 70, ARR cut",
+        "75th percentile",
+        "Health and money disagree on",
         "Alerts:",
         "History:",
         "scores.parquet",

@@ -82,3 +82,65 @@ def test_a_band_the_model_lacks_is_named():
     playbook = Playbook.load()
     with pytest.raises(ConfigError, match="band"):
         playbook.check_names("plays.yaml", bands=["green", "red"])
+
+
+QUADRANT_PLAYS = """\
+plays:
+  - name: Save plan
+    owner_role: Account executive
+    quadrants: [protect]
+  - name: Usage rescue for big accounts
+    owner_role: Customer success manager
+    drivers: [usage]
+    quadrants: [protect, grow]
+  - name: Adoption workshop
+    owner_role: Customer success manager
+    drivers: [usage]
+"""
+
+
+@pytest.mark.parametrize(
+    ("quadrant", "expected"),
+    [
+        ("protect", ["Save plan", "Usage rescue for big accounts", "Adoption workshop"]),
+        ("grow", ["Usage rescue for big accounts", "Adoption workshop"]),
+        ("fix", ["Adoption workshop"]),
+        ("maintain", ["Adoption workshop"]),
+        ("no_value_data", ["Adoption workshop"]),
+        (None, ["Adoption workshop"]),  # no value cut: no quadrant, quadrant plays never fit
+    ],
+)
+def test_a_quadrant_keyed_play_fires_only_in_its_quadrants(tmp_path, quadrant, expected):
+    path = tmp_path / "plays.yaml"
+    path.write_text(QUADRANT_PLAYS)
+    drivers = [_driver("active_users_pct_change_30d", "usage", "Active users fell 42%")]
+    plays = Playbook.load(path).recommend("watch", drivers, quadrant)
+    assert [p.name for p in plays] == expected
+
+
+def test_a_quadrant_play_without_drivers_gives_the_quadrant_as_its_reason(tmp_path):
+    path = tmp_path / "plays.yaml"
+    path.write_text(QUADRANT_PLAYS)
+    drivers = [_driver("active_users_pct_change_30d", "usage", "Active users fell 42%")]
+    save, rescue, _ = Playbook.load(path).recommend("healthy", drivers, "protect")
+    assert save.reason == "the account is in the protect quadrant (high value, at risk)"
+    assert rescue.reason == "Active users fell 42%"  # a driver-keyed play gives its driver
+
+
+def test_the_shipped_playbook_has_one_play_per_quadrant_and_the_default_cuts():
+    playbook = Playbook.load()
+    for quadrant in ("protect", "grow", "fix", "maintain"):
+        names = [p.name for p in playbook.recommend("healthy", [], quadrant)]
+        assert len(names) == 1, (quadrant, names)
+    assert playbook.recommend("healthy", [], "no_value_data") == []
+    assert playbook.quadrants.value_cut.percentile == 75
+    assert playbook.quadrants.health_cut is None  # the model's healthiest band
+
+
+def test_an_unknown_quadrant_is_named_with_the_known_ones(tmp_path):
+    path = tmp_path / "plays.yaml"
+    path.write_text("plays:\n  - name: X\n    owner_role: Y\n    quadrants: [rescue]\n")
+    with pytest.raises(ConfigError) as caught:
+        Playbook.load(path)
+    assert "play 'X' names quadrant(s) ['rescue']" in str(caught.value)
+    assert "protect, grow, fix, maintain, no_value_data" in str(caught.value)

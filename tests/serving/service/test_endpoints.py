@@ -37,6 +37,25 @@ def test_score_records_give_the_same_scores_as_score_accounts(served, feature_re
     assert got == [(s["account_id"], s["health"], s["band"]) for s in by_ids["scores"]]
 
 
+def test_scores_carry_value_and_quadrant_as_in_the_churn_score_files(served, feature_records):
+    expected = pd.read_csv(served.world.scores_csv).set_index("account_id", drop=False)
+    ids = [r["account_id"] for r in feature_records]
+    body = served.post("/score_accounts", {"account_ids": ids}).json()
+    by_records = served.post("/score", {"records": feature_records}).json()
+    for score, from_record in zip(body["scores"], by_records["scores"], strict=True):
+        row = expected.loc[score["account_id"]]
+        assert score["quadrant"] == row["quadrant"] == from_record["quadrant"]
+        assert score["quadrant_arr_cut"] == pytest.approx(row["quadrant_arr_cut"])
+        assert score["subscription_arr"] == pytest.approx(row["subscription_arr"])
+        assert score["seats"] == row["seats"] and score["quadrant_health_cut"] == 70
+        assert (score["disagreement"] or None) == (
+            None if pd.isna(row["disagreement"]) else row["disagreement"]
+        )
+    assert {s["quadrant"] for s in body["scores"]} <= {"protect", "grow", "fix", "maintain"}
+    protect = [s for s in body["scores"] if s["quadrant"] == "protect"]
+    assert all("Save plan" in s["plays"] for s in protect)
+
+
 def test_explain_by_id_gives_every_driver_and_the_change_since_the_stored_score(served) -> None:
     account = str(pd.read_csv(served.world.scores_csv)["account_id"].iloc[0])
     response = served.post("/explain", {"account_id": account})

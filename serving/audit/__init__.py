@@ -16,7 +16,7 @@ from serving.audit.errors import (
     NoHistoryError,
     UnknownBandError,
 )
-from serving.audit.files import DEFAULT_OUT, write_audit
+from serving.audit.files import DEFAULT_OUT, FILES, write_audit
 from serving.audit.join import HISTORY_COLUMNS, CountedScores, count_scores
 from serving.audit.renewals import checked_renewals, read_renewals
 from serving.audit.result import (
@@ -30,6 +30,7 @@ from serving.audit.run import Audit, audit, audit_source, open_existing_history
 
 __all__ = [
     "DEFAULT_OUT",
+    "FILES",
     "HISTORY_COLUMNS",
     "Audit",
     "AuditConfig",

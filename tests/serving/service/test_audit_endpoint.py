@@ -55,3 +55,24 @@ def test_audit_page_is_served_beside_the_portfolio(served, backtest) -> None:
 
 def test_audit_needs_the_api_key(served) -> None:
     assert served.get("/audit", key=None).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "message"),
+    [
+        ({"data": "world"}, "history", "start the service with --history URL"),
+        ({"history": "runs/history.duckdb"}, "data", "start the service with --data DIR"),
+    ],
+)
+def test_audit_names_the_setting_the_service_lacks(settings, field, message) -> None:
+    from types import SimpleNamespace
+
+    from serving.api.audit import LiveAudit
+    from serving.api.errors import NotConfigured
+    from serving.api.settings import ServiceSettings
+
+    state = SimpleNamespace(settings=ServiceSettings(**settings), accounts=None)
+
+    with pytest.raises(NotConfigured, match=message) as raised:
+        LiveAudit(state).result()
+    assert raised.value.field == field and raised.value.status == 404

@@ -26,6 +26,7 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     from churn_scorecard.commands import (
+        audit,
         demo,
         features,
         report,
@@ -43,6 +44,7 @@ def _register_commands() -> None:
     app.command("features")(features.features)
     app.command("score")(score.score)
     app.command("report")(report.report)
+    app.command("audit")(audit.audit)
     app.command("serve")(serve.serve)
 
 

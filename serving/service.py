@@ -9,6 +9,7 @@ from __future__ import annotations
 import anyio
 import bentoml
 
+from serving.api.audit import LiveAudit
 from serving.api.auth import ApiKeyAuth
 from serving.api.errors import JsonBodiesOnly, ValidationErrorBody, answer
 from serving.api.pages import LivePages
@@ -40,6 +41,7 @@ class ChurnScorecard:
         self.state = ServiceState(SETTINGS)
         web.state.service = self.state
         web.state.pages = LivePages(self.state)
+        web.state.audit = LiveAudit(self.state)
 
     def __is_ready__(self) -> bool:
         return self.state.ready

@@ -48,6 +48,7 @@ class AccountFeatures:
         self._lock = threading.RLock()
         self._names: tuple[str, ...] | None = None
         self._config: FeatureConfig | None = None
+        self._renewals: pd.DataFrame | None = None
         self.accounts = self._context(self.as_of)
         self.use(feature_names, feature_config)
 
@@ -88,6 +89,15 @@ class AccountFeatures:
         else:
             rows, context = self._build(unique, when).loc[unique], self._context(when).loc[unique]
         return rows.reset_index(drop=True), context.reset_index(drop=True)
+
+    def renewals(self) -> pd.DataFrame:
+        """The data source's renewals as the audit reads them (read once: the data is fixed)."""
+        from serving.audit import read_renewals
+
+        with self._lock:
+            if self._renewals is None:
+                self._renewals = read_renewals(self._dataset)
+            return self._renewals
 
     def close(self) -> None:
         """Close the data source's DuckDB copy."""

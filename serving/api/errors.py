@@ -42,6 +42,12 @@ class NotConfigured(RequestError):
     status = 404
 
 
+class NothingToAudit(RequestError):
+    """The audit has nothing to judge: no stored scores, no decided renewals, or none scored before."""
+
+    status = 404
+
+
 def field_path(loc: list | tuple) -> str:
     """A pydantic error location as a field path: ``("records", 0, "x")`` -> ``records[0].x``."""
     path = ""

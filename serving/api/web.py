@@ -1,5 +1,5 @@
-"""The GET side of the service, as a small FastAPI app mounted into BentoML: GET /model
-and, when serving.pages is installed, the portfolio and account pages."""
+"""The GET side of the service, as a small FastAPI app mounted into BentoML: GET /model,
+GET /audit and, when serving.pages is installed, the portfolio, account and audit pages."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from serving.api.errors import RequestError
 from serving.api.schemas import ModelInfo
+from serving.audit import AuditResult
 from serving.pages import stylesheet
 
 
@@ -20,6 +21,21 @@ def build_web_app() -> FastAPI:
         """The served model: name, version, when and on what it was trained, its test
         metrics, feature set, and the drift of the latest scoring batch against training."""
         return request.app.state.service.model_info()
+
+    @app.get("/audit", response_model=AuditResult, tags=["Service APIs"])
+    def audit(request: Request, include_backfilled: bool = False) -> AuditResult | Response:
+        """How the scores issued before renewal decisions did, per model version: AUC, lift,
+        churned ARR caught, calibration per band, by segment and lead (needs --data and
+        --history). ``include_backfilled`` also counts scores computed after the decision."""
+        try:
+            return request.app.state.audit.result(include_backfilled)
+        except RequestError as error:
+            return error.response()
+
+    @app.get("/portfolio/audit.html", response_class=HTMLResponse, include_in_schema=False)
+    def audit_page(request: Request, include_backfilled: bool = False) -> Response:
+        """The audit page beside the portfolio."""
+        return _page(lambda: request.app.state.audit.page(include_backfilled))
 
     @app.get("/portfolio", include_in_schema=False)
     def portfolio_folder() -> RedirectResponse:

@@ -129,6 +129,26 @@ class HistoryStore(ABC):
             params.append(int(limit))
         return self._scores(sql, params)
 
+    def scores(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every stored score row (only ``columns``, default all): by account, oldest first.
+
+        For reading the history whole (the audit joins it to renewal outcomes); leave out
+        ``explanation`` when it is not needed, it is most of a row's size.
+        """
+        names = list(columns) if columns is not None else SCORES.column_names
+        unknown = [name for name in names if name not in SCORES.column_names]
+        if unknown:
+            raise ValueError(
+                f"score_history has no column {', '.join(map(repr, unknown))}; "
+                f"its columns are {', '.join(SCORES.column_names)}"
+            )
+        sql = (
+            f"SELECT {', '.join(names)} FROM {self._table(SCORES.name)} "
+            "ORDER BY account_id, as_of, scored_at, model_version"
+        )
+        frame = self._query(sql)
+        return typed(SCORES, frame[names], names).reset_index(drop=True)
+
     def alerts(self, since: datetime | None = None) -> pd.DataFrame:
         """Stored alerts about scorings at or after ``since`` (all when None), oldest first."""
         where, params = "", []

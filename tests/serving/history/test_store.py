@@ -109,6 +109,35 @@ def test_account_histories_gives_each_accounts_newest_rows_oldest_first(store, s
     assert len(store.account_histories(["A3"])) == 3
 
 
+def test_scores_gives_every_stored_row_by_account_oldest_first(store, score_rows):
+    store.append_scores(score_rows(["A2", "A1"], "2025-02-01", model_version="4", health=50))
+    store.append_scores(score_rows(["A1"], "2025-01-01", model_version="3", health=70))
+    store.append_scores(score_rows(["A1"], "2025-02-01", model_version="3", health=65))
+
+    every = store.scores(["account_id", "as_of", "model_version", "health"])
+
+    assert list(every.columns) == ["account_id", "as_of", "model_version", "health"]
+    assert every.values.tolist() == [
+        ["A1", pd.Timestamp("2025-01-01", tz="UTC"), "3", 70],
+        ["A1", pd.Timestamp("2025-02-01", tz="UTC"), "3", 65],
+        ["A1", pd.Timestamp("2025-02-01", tz="UTC"), "4", 50],
+        ["A2", pd.Timestamp("2025-02-01", tz="UTC"), "4", 50],
+    ]
+    assert str(every["as_of"].dtype) == "datetime64[us, UTC]"
+    assert list(store.scores().columns) == SCORE_COLUMNS
+
+
+def test_scores_of_an_empty_history_is_empty_with_the_asked_columns(store):
+    empty = store.scores(["account_id", "health"])
+
+    assert empty.empty and list(empty.columns) == ["account_id", "health"]
+
+
+def test_scores_names_a_column_the_history_does_not_hold(store):
+    with pytest.raises(ValueError, match="score_history has no column 'healht'"):
+        store.scores(["account_id", "healht"])
+
+
 def test_latest_scores_gives_each_accounts_newest_row(store, score_rows):
     store.append_scores(score_rows(["A2", "A1"], "2025-01-01", health=[10, 20]))
     store.append_scores(score_rows(["A1"], "2025-02-01", health=90))

@@ -21,7 +21,7 @@ def test_every_churn_serve_option_is_documented() -> None:
 def test_every_endpoint_is_documented() -> None:
     from serving.service import ChurnScorecard
 
-    routes = [api.route for api in ChurnScorecard.apis.values()] + ["/model", "/metrics"]
+    routes = [api.route for api in ChurnScorecard.apis.values()] + ["/model", "/audit", "/metrics"]
     assert [
         r
         for r in routes

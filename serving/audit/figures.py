@@ -21,6 +21,7 @@ from sklearn.metrics import roc_auc_score
 
 from serving.audit.config import AuditConfig
 from serving.audit.result import BandFigures, GroupFigures
+from training.metrics import top_decile_lift as training_top_decile_lift
 
 
 def group_figures(
@@ -82,14 +83,12 @@ def sample_note(renewals: int, churned: int, config: AuditConfig) -> str | None:
 
 
 def top_decile_lift(rows: pd.DataFrame) -> float:
-    """Churn rate of the highest-scored tenth (at least one row) over the overall churn rate."""
-    ranked = rows.sort_values(
-        ["churn_probability", "account_id", "renewal_date"],
-        ascending=[False, True, True],
-        kind="mergesort",
+    """Training's top-decile lift (:func:`training.metrics.top_decile_lift`), with ties in
+    probability broken by account id, then renewal date."""
+    ordered = rows.sort_values(["account_id", "renewal_date"], kind="mergesort")
+    return training_top_decile_lift(
+        ordered["churned"].to_numpy(), ordered["churn_probability"].to_numpy()
     )
-    top = ranked.head(max(1, math.ceil(len(rows) / 10)))
-    return float(top["churned"].mean() / rows["churned"].mean())
 
 
 def band_figures(rows: pd.DataFrame, bands: Sequence[str]) -> list[BandFigures]:

@@ -81,7 +81,7 @@ def build_features(
     config: FeatureConfig | None = None,
     strategy: Strategy = "auto",
     quotes: bool = False,
-    tiles: bool | None = None,
+    tiles: bool = False,
 ) -> pd.DataFrame:
     """One row per distinct ``(account_id, as_of)`` point with the features available for it.
 
@@ -91,8 +91,9 @@ def build_features(
     With ``quotes``, the texts their sentences quote (:class:`~features.catalogue.spec.Quote`,
     for explanations; never model inputs) follow the features as string columns.
     Rows are sorted by account_id, then as_of. ``tiles`` builds the windowed usage
-    features from per-day partial aggregates (:mod:`features.catalogue.tiled`; the same
-    values); by default whenever every point is at midnight.
+    features from per-day partial aggregates instead (:mod:`features.catalogue.tiled`:
+    the same values, every as_of at midnight; slower than rows on DuckDB so far, see
+    docs/feature_engine.md).
     """
     table = feature_table(source, points, features, config, strategy, quotes, tiles)
     frame = source.backend.execute(table)
@@ -106,7 +107,7 @@ def feature_table(
     config: FeatureConfig | None = None,
     strategy: Strategy = "auto",
     quotes: bool = False,
-    tiles: bool | None = None,
+    tiles: bool = False,
 ) -> ir.Table:
     """The lazy Ibis table behind :func:`build_features` (to write it without pandas)."""
     config = config or FeatureConfig()
@@ -119,12 +120,10 @@ def feature_table(
     quoted = [QUOTES[name] for name in quotes_of(f.name for f in selected)] if quotes else []
     if TEXTS in columns and _reads(TEXTS, [*selected, *quoted], columns):
         tables[TEXTS] = text_table(source, config, span.first, span.last)
-    if tiles is None:
-        tiles = span.at_midnight
-    elif tiles and not span.at_midnight:
+    if tiles and not span.at_midnight:
         raise PointsError(
-            "tiles=True needs every as_of at midnight (UTC); pass tiles=None to build the "
-            "other points from rows"
+            "tiles=True needs every as_of at midnight (UTC); build points at other times "
+            "with tiles=False (from rows)"
         )
     return compile_features(
         tables, columns, point_table, selected, config, strategy, span, quoted, tiles

@@ -126,10 +126,13 @@ def tiled_aggregate(
             **{item.name: item.aggregate(view) for item in items}
         )
     requests = _Requests()
+    present_in_horizon = requests.add(WindowSum(None, horizon))
     for item in items:
         for part in windowed_parts(item.aggregate):
             requests.add(part)
     values = _windowed(tiles, anchors, requests, horizon, by_value=False)
+    # as from rows: a point without a row in the horizon has no aggregate row at all
+    values = values.filter(values[present_in_horizon] > 0)
     columns = {}
     for item in items:
         aggregate = item.aggregate

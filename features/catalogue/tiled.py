@@ -35,7 +35,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from features.catalogue.config import FeatureConfig
-from features.catalogue.rows import Rows, bit_count, bit_or
+from features.catalogue.rows import Rows, bit64, bit_count, bit_or
 from features.catalogue.spec import DAY, Feature, Helper, PerValue, TableSpec
 from features.catalogue.windows import (
     DAYS,
@@ -372,7 +372,7 @@ def _distinct_group(
     on_time = entity_days.filter(entity_days._k == entity_days._e)
     on_time = on_time.mutate(_block=on_time._e // BLOCK_DAYS)
     bits = on_time.group_by(["account_id", "_entity", "_block"]).aggregate(
-        _bits=bit_or(ibis.literal(1, "int64") << (on_time._e - on_time._block * BLOCK_DAYS))
+        _bits=bit_or(bit64(on_time._e - on_time._block * BLOCK_DAYS))
     )
     blocks = anchors.cross_join(
         ibis.memtable(pd.DataFrame({"_back": range(-(-(reach - nearest) // BLOCK_DAYS) + 1)}))
@@ -387,8 +387,7 @@ def _distinct_group(
         start = met._block * BLOCK_DAYS
         lo = ibis.greatest(ibis.least(met.a - window.until_days - start, BLOCK_DAYS), 0)
         hi = ibis.greatest(ibis.least(met.a - window.after_days - start, BLOCK_DAYS), 0)
-        one = ibis.literal(1, "int64")
-        return (one << hi) - (one << lo)
+        return bit64(hi) - bit64(lo)
 
     hits = met.select(
         "account_id",

@@ -80,6 +80,8 @@ class _Requests:
     names: dict[Windowed, str] = field(default_factory=dict)
 
     def add(self, part: Windowed, name: str | None = None) -> str:
+        if isinstance(part, Latest) and part.window is not None and part.window.after_days:
+            raise ValueError(f"{part}: the latest row is read over a window ending at as_of")
         if part in self.names:
             return self.names[part]
         name = name or f"_w{len(self.names)}"
@@ -114,25 +116,23 @@ def tiled_aggregate(
     horizon = Window(0, spec.horizon_days)
     tiles = _Tiles(spec, table, present, config)
     anchors = points.select("account_id", "as_of").mutate(a=day_number(points.as_of))
+    requests = _Requests()
+    present_in_horizon = requests.add(WindowSum(None, horizon))
     if per is not None:
-        requests = _Requests()
-        present_in_horizon = requests.add(WindowSum(None, horizon))
         for name in partials:
             requests.add(per.partials[name], name)
-        values = _windowed(tiles, anchors, requests, horizon, by_value=True)
-        values = values.filter(values[present_in_horizon] > 0)
+    else:
+        for item in items:
+            for part in windowed_parts(item.aggregate):
+                requests.add(part)
+    values = _windowed(tiles, anchors, requests, horizon, by_value=per is not None)
+    # as from rows: no aggregate row for a point (and value) without a row in the horizon
+    values = values.filter(values[present_in_horizon] > 0)
+    if per is not None:  # the second step reads the partials as the build from rows does
         view = Rows(values, config)
         return values.group_by(list(KEYS)).aggregate(
             **{item.name: item.aggregate(view) for item in items}
         )
-    requests = _Requests()
-    present_in_horizon = requests.add(WindowSum(None, horizon))
-    for item in items:
-        for part in windowed_parts(item.aggregate):
-            requests.add(part)
-    values = _windowed(tiles, anchors, requests, horizon, by_value=False)
-    # as from rows: a point without a row in the horizon has no aggregate row at all
-    values = values.filter(values[present_in_horizon] > 0)
     columns = {}
     for item in items:
         aggregate = item.aggregate
@@ -186,10 +186,7 @@ def _windowed(
 ) -> ir.Table:
     """One row per anchor (and value of its account, ``by_value``) with every request's value."""
     keys = ["account_id", tiles.value] if by_value else ["account_id"]
-    if requests.sums or requests.latest:
-        out = _running(tiles, anchors, requests, horizon, keys)
-    else:
-        out = anchors.select("account_id", "as_of")
+    out = _running(tiles, anchors, requests, horizon, keys)
     if requests.distinct:
         assert not by_value, "distinct counts per value are not declared"
         counts = _distinct(tiles, anchors, requests, horizon)
@@ -222,15 +219,8 @@ def _running(
     daily = on_time.group_by([*keys, "_e"]).aggregate(
         **{n: on_time[n].sum() for n in sums}, **{n: on_time[n].max() for n in latest}
     )
-    offsets = sorted(
-        {0}
-        | {
-            b
-            for p in requests.sums.values()
-            for w in [_bounds(p.window, horizon)]
-            for b in (w.after_days, w.until_days)
-        }
-    )
+    windows = [_bounds(p.window, horizon) for p in requests.sums.values()]
+    offsets = sorted({0, *(w.after_days for w in windows), *(w.until_days for w in windows)})
     probes = anchors
     if len(keys) > 1:
         pairs = columns.select(*keys).distinct()

@@ -12,6 +12,9 @@ counts), the ratio of a vectorized pandas implementation of the usage features (
 no per-account loops) to the same features built here (target: at least 3x), and how
 the build scales with 1, 3, 6 and 12 monthly as_of points (target: 12 points well under
 12x one point).
+With ``--tiles`` it also times the usage features built from per-day tiles
+(``build_features(..., tiles=True)``, features.catalogue.tiled) against the same features
+built from rows, at 1 and ``--tiles-dates`` monthly dates, and checks that both agree.
 The machine may be shared: rerun on a quiet machine before quoting figures.
 """
 
@@ -39,6 +42,7 @@ from features.catalogue import (
     build_features,
     observation_points,
 )
+from features.catalogue.registry import CATALOGUE
 from features.catalogue.spec import DAY
 from features.data.dataset import CLUSTER_PERIOD, QUERY_MEMORY_LIMIT
 
@@ -241,6 +245,30 @@ def month_ends(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
     return [as_of - pd.DateOffset(months=k) for k in range(count - 1, -1, -1)]
 
 
+def compare_tiles(
+    features_source: FeatureSource, as_of: pd.Timestamp, dates: int, repeat: int
+) -> None:
+    """The usage features from rows and from tiles, at 1 and ``dates`` monthly dates."""
+    usage = [name for name, feature in CATALOGUE.items() if feature.source == "usage"]
+    print(f"\nusage features ({len(usage)}) from rows and from tiles:")
+    for count in sorted({1, dates}):
+        points = observation_points(features_source, month_ends(as_of, count))
+        rows, from_rows = measure(
+            lambda points=points: build_features(features_source, points, usage), repeat
+        )
+        tiles, from_tiles = measure(
+            lambda points=points: build_features(features_source, points, usage, tiles=True),
+            repeat,
+        )
+        agree = np.allclose(
+            from_rows[usage].to_numpy(float), from_tiles[usage].to_numpy(float), equal_nan=True
+        )
+        print(f"  {count:2d} dates, {len(points):,} points: rows {rows}")
+        print(
+            f"  {count:2d} dates, {len(points):,} points: tiles {tiles}  x{tiles.wall / rows.wall:.2f} of rows, agree: {agree}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -249,6 +277,13 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-06-01")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--root", type=Path, default=Path("data/bench"))
+    parser.add_argument(
+        "--tiles", action="store_true", help="time the usage features from tiles against rows"
+    )
+    parser.add_argument("--tiles-dates", type=int, default=3)
+    parser.add_argument(
+        "--only-tiles", action="store_true", help="with --tiles: skip the other measures"
+    )
     args = parser.parse_args()
     as_of = pd.Timestamp(args.as_of)
 
@@ -258,6 +293,10 @@ def main() -> None:
     usage_rows = connection.execute("SELECT count(*) FROM usage_events").fetchone()[0]
     print(f"data: {usage_rows:,} usage rows, tables: {', '.join(features_source.tables)}")
 
+    if args.tiles:
+        compare_tiles(features_source, as_of, args.tiles_dates, args.repeat)
+        if args.only_tiles:
+            return
     by_account = account_ordered_usage(folder)
     stored_reference, _ = measure(lambda: connection.execute(REFERENCE_SQL).arrow(), args.repeat)
     account_reference, _ = measure(lambda: by_account.execute(REFERENCE_SQL).arrow(), args.repeat)

@@ -55,16 +55,18 @@ from features.catalogue.spec import DAY, Empty, Feature, Helper, PerValue, Quote
 from features.catalogue.text_table import TABLE as TEXTS
 from features.catalogue.text_table import has_texts, text_table
 from features.catalogue.texts import theme_features
+from features.catalogue.tiled import tileable, tiled_aggregate
 
 Strategy = Literal["auto", "dates", "points"]
 
 
 @dataclass(frozen=True)
 class Span:
-    """The first and the last as_of of a set of points."""
+    """The first and the last as_of of a set of points, and whether all are at midnight (UTC)."""
 
     first: datetime
     last: datetime
+    at_midnight: bool = False
 
 
 KEYS = ("account_id", "as_of")
@@ -79,6 +81,7 @@ def build_features(
     config: FeatureConfig | None = None,
     strategy: Strategy = "auto",
     quotes: bool = False,
+    tiles: bool = False,
 ) -> pd.DataFrame:
     """One row per distinct ``(account_id, as_of)`` point with the features available for it.
 
@@ -87,9 +90,12 @@ def build_features(
     those whose tables or columns are absent from ``source`` are left out of the result.
     With ``quotes``, the texts their sentences quote (:class:`~features.catalogue.spec.Quote`,
     for explanations; never model inputs) follow the features as string columns.
-    Rows are sorted by account_id, then as_of.
+    Rows are sorted by account_id, then as_of. ``tiles`` builds the windowed usage
+    features from per-day partial aggregates instead (:mod:`features.catalogue.tiled`:
+    the same values, every as_of at midnight; slower than rows on DuckDB so far, see
+    docs/feature_engine.md).
     """
-    table = feature_table(source, points, features, config, strategy, quotes)
+    table = feature_table(source, points, features, config, strategy, quotes, tiles)
     frame = source.backend.execute(table)
     return _with_dtypes(frame, [f for f in map(_output, table.columns) if f is not None])
 
@@ -101,6 +107,7 @@ def feature_table(
     config: FeatureConfig | None = None,
     strategy: Strategy = "auto",
     quotes: bool = False,
+    tiles: bool = False,
 ) -> ir.Table:
     """The lazy Ibis table behind :func:`build_features` (to write it without pandas)."""
     config = config or FeatureConfig()
@@ -113,7 +120,14 @@ def feature_table(
     quoted = [QUOTES[name] for name in quotes_of(f.name for f in selected)] if quotes else []
     if TEXTS in columns and _reads(TEXTS, [*selected, *quoted], columns):
         tables[TEXTS] = text_table(source, config, span.first, span.last)
-    return compile_features(tables, columns, point_table, selected, config, strategy, span, quoted)
+    if tiles and not span.at_midnight:
+        raise PointsError(
+            "tiles=True needs every as_of at midnight (UTC); build points at other times "
+            "with tiles=False (from rows)"
+        )
+    return compile_features(
+        tables, columns, point_table, selected, config, strategy, span, quoted, tiles
+    )
 
 
 def available_features(
@@ -150,11 +164,14 @@ def compile_features(
     strategy: Literal["dates", "points"],
     span: Span | None = None,
     quotes: Sequence[Quote] = (),
+    tiles: bool = False,
 ) -> ir.Table:
     """The feature table as one Ibis expression over ``tables`` (bound or unbound).
 
     ``span`` (the first and last as_of, when known) adds constant bounds on event time
     that engines can apply while scanning, before any join. ``quotes`` follow the features.
+    With ``tiles`` (every point at midnight), groups of windowed aggregates of a table
+    with tiles are built from them (:mod:`features.catalogue.tiled`).
     """
     wanted = [f for f in [*features, *quotes] if _available(f.name, columns)]
     needed = _closure([f.name for f in wanted], columns)
@@ -163,9 +180,15 @@ def compile_features(
         items = [i for i in needed if _table_of(i) == table_spec.table]
         for spec, per, group in _by_horizon(table_spec, items):
             table = _within_span(spec, tables[spec.table], span)
-            agg = _aggregate(
-                spec, table, columns[spec.table], points, group, per, config, strategy, span
-            )
+            if tiles and tileable(spec, group, per):
+                read = _partials_read(per, group, config) if per is not None else []
+                agg = tiled_aggregate(
+                    spec, table, columns[spec.table], points, group, per, read, config
+                )
+            else:
+                agg = _aggregate(
+                    spec, table, columns[spec.table], points, group, per, config, strategy, span
+                )
             joined = joined.left_join(
                 agg, [points.account_id == agg.account_id, points.as_of == agg.as_of]
             )
@@ -255,7 +278,11 @@ def _point_table(
         frame = normalise_points(points)
         if frame.empty:
             raise PointsError("no points given; pass at least one (account_id, as_of) row")
-        span = Span(frame["as_of"].min().to_pydatetime(), frame["as_of"].max().to_pydatetime())
+        span = Span(
+            frame["as_of"].min().to_pydatetime(),
+            frame["as_of"].max().to_pydatetime(),
+            bool((frame["as_of"] == frame["as_of"].dt.normalize()).all()),
+        )
         return ibis.memtable(frame), frame["as_of"].nunique(), span
     missing = set(KEYS) - set(points.columns)
     if missing:
@@ -266,12 +293,17 @@ def _point_table(
         account_id=points.account_id.cast("string"), as_of=points.as_of.cast("timestamp")
     ).distinct()
     stats = source.backend.execute(
-        table.aggregate(n=table.as_of.nunique(), first=table.as_of.min(), last=table.as_of.max())
+        table.aggregate(
+            n=table.as_of.nunique(),
+            first=table.as_of.min(),
+            last=table.as_of.max(),
+            off_midnight=(table.as_of != table.as_of.truncate("D")).cast("int64").sum(),
+        )
     )
     if not stats["n"].iloc[0]:
         raise PointsError("no points given; pass at least one (account_id, as_of) row")
     first, last = (pd.Timestamp(stats[c].iloc[0]).to_pydatetime() for c in ("first", "last"))
-    return table, int(stats["n"].iloc[0]), Span(first, last)
+    return table, int(stats["n"].iloc[0]), Span(first, last, not stats["off_midnight"].iloc[0])
 
 
 def _within_span(spec: TableSpec, table: ir.Table, span: Span | None) -> ir.Table:

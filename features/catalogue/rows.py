@@ -92,6 +92,16 @@ def bit_count(value: int) -> int:
     """How many bits are set (DuckDB's and Spark's ``bit_count``)."""
 
 
+def bit64(index: ir.IntegerValue) -> ir.IntegerValue:
+    """``1 << index`` as a 64-bit integer on every engine (``index`` from 0 to 62).
+
+    A literal 1 is a 32-bit INT in Spark SQL, whose ``SHIFTLEFT`` then wraps at 32 bits;
+    the 1 here is derived from the 64-bit column itself.
+    """
+    wide = index.cast("int64")
+    return (wide * 0 + 1) << wide
+
+
 def count_distinct_small(index: ir.IntegerValue, where: ir.BooleanValue) -> ir.IntegerScalar:
     """How many distinct values of ``index`` (0 to 62) the rows matching ``where`` hold.
 

@@ -81,13 +81,28 @@ RowColumn = Callable[["ir.Table", "FeatureConfig"], "ir.Value"]
 
 
 @dataclass(frozen=True)
+class Tiles:
+    """How a table's rows become per-day partial aggregates (see :mod:`features.catalogue.tiled`).
+
+    Rows are reduced per account, ``value`` (e.g. the event), day of event time and day
+    they were known, summing the row columns ``sums``; the row columns that windowed
+    aggregates filter on (``where``) must depend on ``value`` alone.
+    """
+
+    value: str
+    sums: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """How the rows of one contract table are lined up against the points.
 
     ``time`` is the column that places a row in a window. A row joins a point when it
     is known before the point's ``as_of`` (``recorded_at``, when present, wins over the
     event time) and, when ``time_bound``, when ``as_of - horizon_days <= time < as_of``.
-    ``row_columns`` are computed on each joined row before the aggregation.
+    ``row_columns`` are computed on each joined row before the aggregation. With ``tiles``
+    the features declared with :mod:`features.catalogue.windows` can be built from per-day
+    partial aggregates instead of rows.
     """
 
     table: str
@@ -96,6 +111,7 @@ class TableSpec:
     time_bound: bool = True
     known_from_recorded_at: bool = True
     row_columns: Mapping[str, RowColumn] = field(default_factory=dict)
+    tiles: Tiles | None = None
 
 
 @dataclass(frozen=True, eq=False)

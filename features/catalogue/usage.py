@@ -5,9 +5,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from features.catalogue.rows import Rows, count_distinct_small, pct_change, ratio, whole_days
+from features.catalogue.rows import Rows, pct_change, ratio, whole_days
 from features.catalogue.spec import (
-    DAY,
     Aggregate,
     Derive,
     Empty,
@@ -17,8 +16,18 @@ from features.catalogue.spec import (
     Risk,
     Source,
     TableSpec,
+    Tiles,
     Unit,
     recency,
+)
+from features.catalogue.windows import (
+    DAYS,
+    Combined,
+    Latest,
+    WindowDistinct,
+    WindowSum,
+    between,
+    within,
 )
 
 HORIZON_DAYS = 90
@@ -40,6 +49,7 @@ TABLE = TableSpec(
             *((e, i) for i, e in enumerate(config.key_events)), else_=0
         ),
     },
+    tiles=Tiles(value="event", sums=("qty",)),
 )
 
 
@@ -48,13 +58,13 @@ INTENSITY_DAYS = (30, 90)
 BY_EVENT = PerValue(
     column="event",
     partials={
-        "year_rows": lambda r: r.count(),
-        "year_key_rows": lambda r: r.count(r.key),
-        "year_quantity": lambda r: r.qty.sum(),
-        **{f"rows_{d}d": (lambda r, d=d: r.count(r.within(d))) for d in INTENSITY_DAYS},
-        **{f"quantity_{d}d": (lambda r, d=d: r.total(r.qty, r.within(d))) for d in INTENSITY_DAYS},
-        "quantity_prev_30d": lambda r: r.total(r.qty, r.between(30, 60)),
-        "last_age_90d": lambda r: r.age.min(where=r.within(HORIZON_DAYS)),
+        "year_rows": WindowSum(None),
+        "year_key_rows": WindowSum(None, where="key"),
+        "year_quantity": WindowSum("qty"),
+        **{f"rows_{d}d": WindowSum(None, within(d)) for d in INTENSITY_DAYS},
+        **{f"quantity_{d}d": WindowSum("qty", within(d)) for d in INTENSITY_DAYS},
+        "quantity_prev_30d": WindowSum("qty", between(30, 60)),
+        "last_age_90d": Latest(within(HORIZON_DAYS)),
     },
 )
 """Each event's rows and quantity per point over the account's year (and the intensity
@@ -74,7 +84,7 @@ def _events(days: int) -> Feature:
         template=f"{{value:product event}} in the last {days} days",
         template_zero=f"No product events in the last {days} days",
         table=TABLE.table,
-        aggregate=lambda r: r.total(r.qty, r.within(days)),
+        aggregate=WindowSum("qty", within(days)),
     )
 
 
@@ -91,7 +101,9 @@ def _key_event_rows_share(days: int) -> Feature:
         template=f"{{value}} of usage records in the last {days} days were key-feature use",
         template_zero=f"No usage record in the last {days} days was key-feature use",
         table=TABLE.table,
-        aggregate=lambda r: ratio(r.count(r.within(days) & r.key), r.count(r.within(days))),
+        aggregate=Combined(
+            ratio, WindowSum(None, within(days), "key"), WindowSum(None, within(days))
+        ),
     )
 
 
@@ -109,7 +121,7 @@ def _quantity_per_row(days: int, year: Aggregate | None = None) -> Feature:
         template_zero=f"No usage records in the last {days} days",
         table=TABLE.table,
         aggregate=year
-        or (lambda r: ratio(r.total(r.qty, r.within(days)), r.count(r.within(days)))),
+        or Combined(ratio, WindowSum("qty", within(days)), WindowSum(None, within(days))),
         horizon_days=YEAR_DAYS if year else None,
         per=BY_EVENT if year else None,
     )
@@ -195,7 +207,7 @@ def _key_events(days: int) -> Feature:
         template=f"{{value:key-feature event}} in the last {days} days",
         template_zero=f"No key-feature events in the last {days} days",
         table=TABLE.table,
-        aggregate=lambda r: r.total(r.qty, r.within(days) & r.key),
+        aggregate=WindowSum("qty", within(days), "key"),
     )
 
 
@@ -230,7 +242,7 @@ HELPERS = (
     Helper(
         name="_usage_rows_30d",
         table=TABLE.table,
-        aggregate=lambda r: r.count(r.within(30)),
+        aggregate=WindowSum(None, within(30)),
     ),
     Helper(
         name="_usage_rows_365d",
@@ -256,7 +268,7 @@ FEATURES = (
         template="{value:product event} in the 30 days before the last 30",
         template_zero="No product events in the 30 days before the last 30",
         table=TABLE.table,
-        aggregate=lambda r: r.total(r.qty, r.between(30, 60)),
+        aggregate=WindowSum("qty", between(30, 60)),
     ),
     Feature(
         name="events_pct_change_30d",
@@ -294,7 +306,7 @@ FEATURES = (
         template_zero="No active users in the last 30 days",
         table=TABLE.table,
         columns=("user_id",),
-        aggregate=lambda r: r.user_id.nunique(where=r.within(30)),
+        aggregate=WindowDistinct("user_id", within(30)),
     ),
     Feature(
         name="active_users_prev_30d",
@@ -307,7 +319,7 @@ FEATURES = (
         template_zero="No active users in the 30 days before the last 30",
         table=TABLE.table,
         columns=("user_id",),
-        aggregate=lambda r: r.user_id.nunique(where=r.between(30, 60)),
+        aggregate=WindowDistinct("user_id", between(30, 60)),
     ),
     Feature(
         name="active_users_pct_change_30d",
@@ -342,7 +354,7 @@ FEATURES = (
         template="Product used on {value} of the last 30 days",
         template_zero="Product not used in the last 30 days",
         table=TABLE.table,
-        aggregate=lambda r: count_distinct_small((r.age / DAY).ceil() - 1, where=r.within(30)),
+        aggregate=WindowDistinct(DAYS, within(30)),
     ),
     Feature(
         name="features_used_30d",
@@ -354,7 +366,7 @@ FEATURES = (
         template="{value:distinct product feature} used in the last 30 days",
         template_zero="No product feature used in the last 30 days",
         table=TABLE.table,
-        aggregate=lambda r: r.event.nunique(where=r.within(30)),
+        aggregate=WindowDistinct("event", within(30)),
     ),
     Feature(
         name="key_features_used_30d",
@@ -366,7 +378,7 @@ FEATURES = (
         template="{value:key feature} used in the last 30 days",
         template_zero="No key feature used in the last 30 days",
         table=TABLE.table,
-        aggregate=lambda r: count_distinct_small(r.key_index, where=r.within(30) & r.key),
+        aggregate=WindowDistinct("key_index", within(30), "key"),
     ),
     _key_events(30),
     _key_events_share(30),
@@ -445,7 +457,7 @@ FEATURES = (
         template="Last product activity {value:day} ago",
         template_zero="Last product activity less than a day ago",
         template_empty=f"No product activity in the last {HORIZON_DAYS} days",
-        aggregate=lambda r: whole_days(r.age.min()),
+        aggregate=Combined(whole_days, Latest()),
     ),
     recency(
         "days_since_key_feature_use",
@@ -456,6 +468,6 @@ FEATURES = (
         template="Key features last used {value:day} ago",
         template_zero="Key features last used less than a day ago",
         template_empty=f"No key feature used in the last {HORIZON_DAYS} days",
-        aggregate=lambda r: whole_days(r.age.min(where=r.key)),
+        aggregate=Combined(whole_days, Latest(where="key")),
     ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -13,6 +14,8 @@ from features.catalogue import (
     observation_points,
     register_parquet,
 )
+from features.catalogue.events import vocabulary_features
+from features.catalogue.registry import CATALOGUE
 
 pytestmark = pytest.mark.slow
 
@@ -40,3 +43,40 @@ def test_spark_build_equals_duckdb_on_the_simulated_world(small_dataset, spark, 
         pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-6)
     numbers = expected.select_dtypes("number")  # not the segment, nor the quotes
     assert len(expected) > 300 and numbers.notna().mean().mean() > 0.9
+
+
+def test_spark_build_from_tiles_equals_duckdb_from_rows_with_late_rows(
+    make_source, spark, tmp_path
+):
+    rng = np.random.default_rng(5)
+    as_of = pd.Timestamp("2025-07-01")
+    times = as_of - pd.to_timedelta(rng.integers(-5 * 24, 400 * 24, 400), unit="h")
+    late = rng.random(400) < 0.3  # a third recorded days after their event
+    recorded = times + pd.to_timedelta(np.where(late, rng.integers(1, 40, 400), 0), unit="D")
+    usage = [
+        {
+            "account_id": f"A{i % 7}",
+            "timestamp": t.to_pydatetime(),
+            "event": ("login", "report_run", "api_call", "Page View")[i % 4],
+            "user_id": f"u{rng.integers(0, 6)}",
+            "quantity": int(rng.integers(1, 9)),
+            "recorded_at": r.to_pydatetime() if i % 5 else None,
+        }
+        for i, (t, r) in enumerate(zip(times, recorded, strict=True))
+    ]
+    accounts = [{"account_id": f"A{i}", "created_at": "2023-01-01"} for i in range(7)]
+    source = make_source({"accounts": accounts, "usage_events": usage})
+    config = FeatureConfig(usage_events_vocabulary=("login", "Page View"))
+    points = observation_points(source, ["2025-03-01", "2025-05-17", "2025-07-01"])
+    events = vocabulary_features(config.usage_events_vocabulary)
+    names = [*(n for n, f in CATALOGUE.items() if f.source == "usage"), *(f.name for f in events)]
+    expected = build_features(source, points, names, config)
+
+    export_parquet(source.backend.con, source.tables, tmp_path)
+    register_parquet(spark, tmp_path)
+    spark_source = FeatureSource(
+        FeatureSource.from_spark(spark, source.tables).backend, source.columns
+    )
+    got = build_features(spark_source, points, names, config, tiles=True)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
+    assert expected["events_count_30d"].gt(0).any() and expected["active_users_30d"].gt(0).any()

@@ -15,6 +15,7 @@ from features.catalogue.registry import (
     CATALOGUE,
     HELPERS,
     QUOTES,
+    TABLE_SPECS,
     find_feature,
     register_themes,
     register_vocabulary,
@@ -29,6 +30,7 @@ from features.catalogue.text import (
 )
 from features.catalogue.texts import QUOTES as TEXT_QUOTES
 from features.catalogue.themes import MIN_TEXTS, THEME_COUNT
+from features.catalogue.tiled import tileable
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "features.md"
 
@@ -49,7 +51,9 @@ def render_page() -> str:
         "",
         "Columns: **window** the span of event time read; **unit**; **risk** whether higher or lower values "
         "raise churn risk; **empty** the value when nothing was found (0, missing, or the recency cap); "
-        "**reads** the table and optional columns it needs (it is absent from the build without them); "
+        "**reads** the table and optional columns it needs (it is absent from the build without them; "
+        "*(tiles)*: `build_features(..., tiles=True)` can build it from per-day tiles, the others are "
+        "always built from rows); "
         "**sentence** the template explanations are rendered from (see `features.catalogue.render`), "
         "with the sentences used instead at 0 and when nothing is known.",
         "",
@@ -200,7 +204,8 @@ def _row(feature: Feature) -> str:
 def _reads(feature: Feature) -> str:
     """What a feature needs: its table and columns, or the features (and helper tables) it derives from."""
     if not feature.is_derived:
-        return _table_columns(feature)
+        tiles = tileable(TABLE_SPECS[feature.table], [feature], feature.per)
+        return _table_columns(feature) + (" (tiles)" if tiles else "")
     names = feature.inputs + feature.optional_inputs
     return "from " + ", ".join(
         f"`{n}`" if find_feature(n) else _table_columns(HELPERS[n]) for n in names

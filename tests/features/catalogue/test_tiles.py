@@ -101,6 +101,28 @@ def test_features_from_tiles_equal_features_from_rows_without_recorded_at(make_s
     _assert_same(from_rows, build_features(source, POINTS, USAGE, CONFIG, tiles=True))
 
 
+@st.composite
+def future_rows(draw: st.DrawFn) -> dict:
+    """A usage row dated at or after the last as_of, or dated before it but recorded after."""
+    row = draw(usage_rows())
+    later = AS_OF[-1] + timedelta(minutes=draw(st.integers(0, 60 * 24 * 40)))
+    if draw(st.booleans()):
+        return row | {"timestamp": later, "recorded_at": None}
+    return row | {"recorded_at": max(later, row["timestamp"])}
+
+
+@SETTINGS
+@given(
+    usage=st.lists(usage_rows(), max_size=30),
+    future=st.lists(future_rows(), min_size=1, max_size=10),
+)
+def test_rows_from_after_the_last_as_of_change_nothing_from_tiles(make_source, usage, future):
+    names = [*USAGE, *(f.name for f in vocabulary_features(CONFIG.usage_events_vocabulary))]
+    before = build_features(make_source(_world(usage)), POINTS, names, CONFIG, tiles=True)
+    after = build_features(make_source(_world(usage + future)), POINTS, names, CONFIG, tiles=True)
+    pd.testing.assert_frame_equal(before, after)
+
+
 def test_features_from_tiles_see_a_late_row_only_once_it_is_recorded(make_source):
     late = {
         "account_id": "A1",

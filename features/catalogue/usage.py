@@ -152,13 +152,23 @@ def _intensity_vs_year(days: int) -> Feature:
     )
 
 
+EXPECTED_UNITS_PER_EVENT = 1_000_000
+"""The expected quantity of each event is summed in millionths, as whole numbers."""
+
+
 def _intensity(e: Rows, days: int, norm: ir.NumericValue) -> ir.FloatingValue:
     """100 x (the window's quantity / its rows at ``norm`` quantity each - 1), per event partials.
 
     Events whose ``norm`` is null are left out of both sums; missing when none is left.
+    Each event's expected quantity is a fraction (rows x a mean); summed as floats, the
+    engine's order of addition, which varies with its threads, changed the last bits from
+    run to run, and so the models trained on them. Summed in whole millionths, the result
+    is the same in any order (within a millionth of the float sum).
     """
     counted = getattr(e, f"quantity_{days}d").sum(where=norm.notnull())
-    expected = (getattr(e, f"rows_{days}d") * norm).sum()
+    units = EXPECTED_UNITS_PER_EVENT
+    per_event = (getattr(e, f"rows_{days}d") * norm * units).round().cast("int64")
+    expected = per_event.sum() / units
     return 100.0 * (ratio(counted, expected, empty=None) - 1.0)
 
 

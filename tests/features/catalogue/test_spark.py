@@ -80,3 +80,31 @@ def test_spark_build_from_tiles_equals_duckdb_from_rows_with_late_rows(
     got = build_features(spark_source, points, names, config, tiles=True)
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
     assert expected["events_count_30d"].gt(0).any() and expected["active_users_30d"].gt(0).any()
+
+
+def test_spark_counts_key_features_beyond_the_32nd_as_duckdb_does(make_source, spark, tmp_path):
+    # a literal 1 is a 32-bit INT in Spark SQL: 1 << 33 wrapped to 1 << 1 before bit64
+    key_events = tuple(f"feature_{i:02d}" for i in range(40))
+    usage = [
+        {
+            "account_id": "A1",
+            "timestamp": f"2025-06-{day:02d} 10:00:00",
+            "event": key_events[index],
+            "user_id": "u1",
+            "quantity": 1,
+        }
+        for day, index in ((2, 1), (3, 33), (4, 35), (5, 39), (6, 1))
+    ]
+    source = make_source({"accounts": [{"account_id": "A1"}], "usage_events": usage})
+    config = FeatureConfig(key_events=key_events)
+    points = pd.DataFrame({"account_id": ["A1"], "as_of": [pd.Timestamp("2025-07-01")]})
+    names = ["key_features_used_30d", "active_days_30d"]
+    expected = build_features(source, points, names, config)
+    assert expected["key_features_used_30d"].tolist() == [4]
+
+    export_parquet(source.backend.con, source.tables, tmp_path)
+    register_parquet(spark, tmp_path)
+    spark_source = FeatureSource(
+        FeatureSource.from_spark(spark, source.tables).backend, source.columns
+    )
+    pd.testing.assert_frame_equal(build_features(spark_source, points, names, config), expected)

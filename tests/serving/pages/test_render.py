@@ -15,6 +15,7 @@ from serving.pages import (
     scorecard_filename,
 )
 from serving.pages.report import explanation_of
+from serving.scoring.columns import VALUE_COLUMNS
 
 ATTACK = '<script>alert("x")</script>'
 
@@ -109,18 +110,6 @@ def test_pages_link_back_to_the_portfolio_as_a_file_or_as_a_served_folder(report
     assert '<a href="../index.html">← Portfolio</a>' in render_scorecard(row)
     assert '<a href="../">← Portfolio</a>' in render_scorecard(row, index="")
     assert 'href="style.css"' in render_portfolio(report_scores)
-
-
-VALUE_COLUMNS = (
-    "subscription_arr",
-    "subscription_arr_90d_ago",
-    "subscription_arr_pct_change_90d",
-    "seats",
-    "quadrant",
-    "quadrant_health_cut",
-    "quadrant_arr_cut",
-    "disagreement",
-)
 
 
 def test_portfolio_draws_health_against_value_and_counts_each_disagreement(report_scores) -> None:

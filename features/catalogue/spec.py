@@ -85,12 +85,14 @@ class Tiles:
     """How a table's rows become per-day partial aggregates (see :mod:`features.catalogue.tiled`).
 
     Rows are reduced per account, ``value`` (e.g. the event), day of event time and day
-    they were known, summing the row columns ``sums``; the row columns that windowed
-    aggregates filter on (``where``) must depend on ``value`` alone.
+    they were known, summing the row columns ``sums``. ``of_value`` names the row columns
+    that depend on ``value`` alone (computed on tiles as well as rows); the row columns
+    windowed aggregates filter on (``where``) must be among them.
     """
 
     value: str
     sums: tuple[str, ...] = ()
+    of_value: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

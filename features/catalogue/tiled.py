@@ -153,12 +153,12 @@ class _Tiles:
         self.spec, self.config, self.value = spec, config, spec.tiles.value
         time = table[spec.time]
         e = day_number(time)
+        self.may_be_late = spec.known_from_recorded_at and "recorded_at" in present
         known = (
             ibis.greatest(e, day_number(table.recorded_at.fill_null(time)))
-            if spec.known_from_recorded_at and "recorded_at" in present
+            if self.may_be_late
             else e
         )
-        self.may_be_late = known is not e
         rows = table.mutate(
             **{name: spec.row_columns[name](table, config) for name in spec.tiles.sums},
             _e=e,
@@ -174,7 +174,14 @@ class _Tiles:
 
     def where(self, table: ir.Table, where: str | None) -> ir.BooleanValue | None:
         """The row column ``where`` evaluated on ``table`` (tiles: it depends on the value alone)."""
-        return None if where is None else self.spec.row_columns[where](table, self.config)
+        if where is None:
+            return None
+        if where not in self.spec.tiles.of_value:
+            raise ValueError(
+                f"{self.spec.table}: where={where!r} is not a row column of the value alone "
+                f"(Tiles.of_value {self.spec.tiles.of_value}); tiles cannot filter on it"
+            )
+        return self.spec.row_columns[where](table, self.config)
 
 
 def _bounds(window: Window | None, horizon: Window) -> Window:
@@ -344,7 +351,8 @@ def _distinct_group(
     tiles: _Tiles, anchors: ir.Table, column: str, where: str | None, windows: dict[str, Window]
 ) -> ir.Table:
     days = column == DAYS
-    source = tiles.tiles if days or column in (tiles.value, "key_index") else tiles.rows
+    of_value = days or column == tiles.value or column in tiles.spec.tiles.of_value
+    source = tiles.tiles if of_value else tiles.rows
     condition = tiles.where(source, where)
     source = source if condition is None else source.filter(condition)
     entity = (

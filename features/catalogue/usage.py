@@ -49,7 +49,7 @@ TABLE = TableSpec(
             *((e, i) for i, e in enumerate(config.key_events)), else_=0
         ),
     },
-    tiles=Tiles(value="event", sums=("qty",)),
+    tiles=Tiles(value="event", sums=("qty",), of_value=("key", "key_index")),
 )
 
 
@@ -388,7 +388,7 @@ FEATURES = (
         template="{value:key feature} used in the last 30 days",
         template_zero="No key feature used in the last 30 days",
         table=TABLE.table,
-        aggregate=WindowDistinct("key_index", within(30), "key"),
+        aggregate=WindowDistinct("key_index", within(30), "key", small=True),
     ),
     _key_events(30),
     _key_events_share(30),

@@ -62,10 +62,6 @@ def between(after_days: int, until_days: int) -> Window:
 DAYS = "_days"
 """A distinct count of this "column" counts days: 24-hour steps back from ``as_of``."""
 
-SMALL_DOMAINS = frozenset({DAYS, "key_index"})
-"""Columns of at most 63 distinct values per point, counted with a bit set (see
-:func:`~features.catalogue.rows.count_distinct_small`) in the build from rows."""
-
 
 def _condition(r: Rows, window: Window | None, where: str | None) -> ir.BooleanValue | None:
     parts = [p for p in (window and window.rows(r), where and getattr(r, where)) if p is not None]
@@ -94,17 +90,20 @@ class WindowSum:
 @dataclass(frozen=True)
 class WindowDistinct:
     """How many distinct values of ``column`` (or days, :data:`DAYS`) ``window``'s rows that
-    satisfy ``where`` hold."""
+    satisfy ``where`` hold. ``small``: the column holds integers from 0 to 62, counted with a
+    bit set (:func:`~features.catalogue.rows.count_distinct_small`) in the build from rows,
+    as days are."""
 
     column: str
     window: Window
     where: str | None = None
+    small: bool = False
 
     def __call__(self, r: Rows) -> ir.IntegerScalar:
         condition = _condition(r, self.window, self.where)
         if self.column == DAYS:
             return count_distinct_small((r.age / DAY).ceil() - 1, where=condition)
-        if self.column in SMALL_DOMAINS:
+        if self.small:
             return count_distinct_small(getattr(r, self.column), where=condition)
         return getattr(r, self.column).nunique(where=condition)
 

@@ -85,7 +85,7 @@ def feature_frame(world: Path) -> pd.DataFrame:
     with load_dataset(world) as dataset:
         source = FeatureSource.from_dataset(dataset)
         as_of = latest_event_time(dataset)
-        accounts = source.backend.execute(source.table("accounts").select("account_id"))
+        accounts = source.execute(source.table("accounts").select("account_id"))
         points = pd.DataFrame({"account_id": accounts["account_id"].astype(str), "as_of": as_of})
         names = CHURN_V1.names(settings)  # with the per-event features of its vocabulary
         frame = build_features(source, points, available_features(source, names), settings)

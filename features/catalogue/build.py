@@ -96,7 +96,7 @@ def build_features(
     docs/feature_engine.md).
     """
     table = feature_table(source, points, features, config, strategy, quotes, tiles)
-    frame = source.backend.execute(table)
+    frame = source.execute(table)
     return _with_dtypes(frame, [f for f in map(_output, table.columns) if f is not None])
 
 
@@ -292,7 +292,7 @@ def _point_table(
     table = points.select(
         account_id=points.account_id.cast("string"), as_of=points.as_of.cast("timestamp")
     ).distinct()
-    stats = source.backend.execute(
+    stats = source.execute(
         table.aggregate(
             n=table.as_of.nunique(),
             first=table.as_of.min(),

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
+import pandas as pd
 from ibis.backends import BaseBackend
 
 from features.catalogue.errors import EngineError
@@ -70,6 +72,20 @@ class FeatureSource:
     def has(self, table: str, columns: Iterable[str] = ()) -> bool:
         """Whether ``table`` is present with every one of ``columns``."""
         return table in self.columns and set(columns) <= self.columns[table]
+
+    def execute(self, expr: ir.Table) -> pd.DataFrame:
+        """``expr``'s rows as a frame; the in-memory tables it registered are dropped afterwards.
+
+        Ibis registers each in-memory table (``ibis.memtable``: the points of a build, the
+        offsets of a window) with the engine when an expression first reads it, and drops
+        it only when the process exits: each build of a 1.19M-point training set, 300,000
+        points at a time, left about 0.6 GB behind on DuckDB. A later expression reading
+        the same table registers it again.
+        """
+        try:
+            return self.backend.execute(expr)
+        finally:
+            _drop_memtables(self.backend, expr)
 
     def table(self, name: str) -> ir.Table:
         """The contract columns of ``name`` with their clean types; absent ones are typed nulls."""
@@ -130,6 +146,18 @@ class FeatureSource:
     ) -> FeatureSource:
         """The contract tables (or temporary views) visible to a Spark session."""
         return cls.from_backend(ibis.pyspark.connect(session), tables)
+
+
+def _drop_memtables(backend: BaseBackend, expr: ir.Table) -> None:
+    registered = backend._memtables  # Ibis' own record of the tables it registered
+    for table in expr.op().find(ops.InMemoryTable):
+        if table not in registered:
+            continue
+        registered.discard(table)
+        if backend.name == "duckdb":
+            backend.con.unregister(table.name)
+        elif backend.name == "pyspark":
+            backend._session.catalog.dropTempView(table.name)
 
 
 def spark_session(app_name: str = "churn-features", cores: int = 2) -> SparkSession:

@@ -69,7 +69,7 @@ def event_quantity_norms(
     per_event = usage.group_by("event").aggregate(
         rows=usage.count(), quantity=usage.quantity.fill_null(1).cast("float64").mean()
     )
-    frame = source.backend.execute(per_event.filter(per_event.rows >= min_rows))
+    frame = source.execute(per_event.filter(per_event.rows >= min_rows))
     return {
         str(event): float(f"{quantity:.{SIGNIFICANT_DIGITS}g}")
         for event, quantity in zip(frame["event"], frame["quantity"], strict=True)
@@ -116,7 +116,7 @@ def usage_events_vocabulary(
         .order_by([per_event.rows.desc(), per_event.event])
         .limit(max_events)
     )
-    frame = source.backend.execute(top)
+    frame = source.execute(top)
     return tuple(sorted(str(event) for event in frame["event"]))
 
 

@@ -57,7 +57,7 @@ def observation_points(
 ) -> pd.DataFrame:
     """``(account_id, as_of)`` for every account active at each of ``dates``, sorted."""
     grid = _active(source, ibis.memtable(pd.DataFrame({"as_of": as_of_timestamps(dates)})))
-    frame = source.backend.execute(grid.order_by(["account_id", "as_of"]))
+    frame = source.execute(grid.order_by(["account_id", "as_of"]))
     return pd.DataFrame(
         {
             "account_id": frame["account_id"].astype("string"),

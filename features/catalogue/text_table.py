@@ -121,7 +121,7 @@ def raw_texts(
     union = parts[0] if len(parts) == 1 else ibis.union(*parts)
     if limit is not None:
         union = union.order_by([union.time.desc(), union.account_id, union.text]).limit(limit)
-    frame = source.backend.execute(union)
+    frame = source.execute(union)
     for column in ("time", "recorded_at"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
     return frame

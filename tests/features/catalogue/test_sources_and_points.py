@@ -111,3 +111,17 @@ def test_active_accounts_excludes_known_churn_and_future_accounts(make_source):
         pd.Timestamp("2024-06-01"): ["A1", "A3", "A4"],
         pd.Timestamp("2025-07-01"): ["A2", "A4"],
     }
+
+
+def test_builds_leave_no_in_memory_table_registered_and_repeat_exactly(make_source):
+    usage = [
+        {"account_id": "A1", "timestamp": "2025-02-20", "event": "login", "user_id": "u1"},
+        {"account_id": "A2", "timestamp": "2025-02-25", "event": "export", "user_id": "u2"},
+    ]
+    source = make_source({"accounts": ACCOUNTS, "usage_events": usage})
+    connection = source.backend.con
+    registered = "SELECT count(*) FROM duckdb_views() WHERE NOT internal"
+    before = connection.execute(registered).fetchone()[0]
+    first = build_features(source, POINTS)
+    assert connection.execute(registered).fetchone()[0] == before  # points, offsets: dropped
+    pd.testing.assert_frame_equal(build_features(source, POINTS), first)

@@ -57,14 +57,15 @@ def cross_validate(
             model = fit_calibrated(data, np.sort(fit_rows), np.sort(valid_rows), params, config)
         probability = model.predict_proba(data.matrix[held], config.num_threads)
         logistic = fit_logistic(
-            training_set.features.iloc[rest],
+            training_set.features,
             label[rest],
             training_set.categorical,
             config.baselines.logistic_c,
             config.seed,
+            rows=rest,
         )
         logistic_score = logistic_margin(
-            logistic, training_set.features.iloc[held], training_set.categorical
+            logistic, training_set.features, training_set.categorical, rows=held
         )
         rows.append(
             {

@@ -41,6 +41,7 @@ from training.fitting import (
     fit_cross_fitted,
     refit_on_every_row,
 )
+from training.memory import release_freed_memory
 from training.metrics import evaluate, evaluate_by
 from training.split import Split, out_of_time_split, stratified_split
 from training.tuning import tune_lightgbm
@@ -99,6 +100,7 @@ class _Clock:
     def step(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
         yield
+        release_freed_memory()
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
         if self.progress is not None:
             self.progress("training", len(self.timings), len(self.steps))
@@ -282,24 +284,25 @@ def _baselines(
     features = ts.features
     valid_label = ts.label[split.valid]
     logistic = fit_logistic(
-        features.iloc[split.train],
+        features,
         ts.label[split.train],
         ts.categorical,
         config.baselines.logistic_c,
         config.seed,
+        rows=split.train,
     )
     margins = {
         "logistic": (
-            logistic_margin(logistic, features.iloc[split.valid], ts.categorical),
-            logistic_margin(logistic, features.iloc[split.test], ts.categorical),
+            logistic_margin(logistic, features, ts.categorical, rows=split.valid),
+            logistic_margin(logistic, features, ts.categorical, rows=split.test),
         )
     }
     scorecard = ScorecardBaseline.for_features(config.baselines.scorecard, ts.feature_names)
     absent = [rule.feature for rule in config.baselines.scorecard if rule not in scorecard.rules]
     if scorecard.rules:
         margins["scorecard"] = (
-            scorecard.points(features.iloc[split.valid]),
-            scorecard.points(features.iloc[split.test]),
+            scorecard.points(features, rows=split.valid),
+            scorecard.points(features, rows=split.test),
         )
         if absent:
             notes.append(

@@ -189,7 +189,7 @@ def train_model(
     backtest_table = cv_table = None
     if "backtest" in steps:
         with clock.step("backtest"):
-            backtest_table = backtest(ts, data, params, model.stopped_at, fit_config)
+            backtest_table = backtest(ts, data, params, model.stopped_at, fit_config, progress)
     if "cross-validation" in steps:
         with clock.step("cross-validation"):
             cv_table = cross_validate(

@@ -207,3 +207,14 @@ def test_small_out_of_time_set_is_calibrated_on_the_latest_rows_out_of_fold(rene
     result = train_model(renewal_set, config)
     assert result.capacity.cross_fitted is not None
     assert f"on {len(result.split.valid):,} held-out rows" in result.calibrations[MODEL].reason
+
+
+def test_training_reports_each_step_and_each_backtest_origin_as_it_ends(renewal_set, config):
+    reports = []
+    result = train_model(renewal_set, config, lambda *report: reports.append(report))
+    origins = [done for step, done, total in reports if step == "backtest origins"]
+    assert (
+        origins == list(range(config.backtest.folds + 1)) == list(range(len(result.backtest) + 1))
+    )
+    steps = [report for report in reports if report[0] == "training"]
+    assert steps[-1][1] == steps[-1][2] == len(result.timings)

@@ -93,7 +93,7 @@ def backtest(
         except SplitError as error:
             rows.append({**row, "skipped": str(error)})
             continue
-        probability = model.predict_proba(data.matrix[test], config.num_threads)
+        probability = model.predict_proba(data.take(test), config.num_threads)
         label = data.label[test]
         row.update(
             churn_rate=float(label.mean()), **evaluate(label, probability, bins=config.ece_bins)

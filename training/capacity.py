@@ -248,7 +248,7 @@ def choose_capacity(
             settings.max_rounds,
             settings.early_stopping_rounds,
         )
-        probability = booster.predict(data.matrix[valid], num_threads=config.num_threads)
+        probability = booster.predict(data.take(valid), num_threads=config.num_threads)
         loss = _row_log_loss(valid_label, probability)
         boosters.append(booster)
         losses.append(loss)

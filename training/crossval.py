@@ -55,7 +55,7 @@ def cross_validate(
                 rest, test_size=valid_share, stratify=label[rest], random_state=config.seed
             )
             model = fit_calibrated(data, np.sort(fit_rows), np.sort(valid_rows), params, config)
-        probability = model.predict_proba(data.matrix[held], config.num_threads)
+        probability = model.predict_proba(data.take(held), config.num_threads)
         logistic = fit_logistic(
             training_set.features,
             label[rest],
@@ -95,6 +95,6 @@ def _defaults_auc(
     )
     return float(
         roc_auc_score(
-            data.label[held], booster.predict(data.matrix[held], num_threads=config.num_threads)
+            data.label[held], booster.predict(data.take(held), num_threads=config.num_threads)
         )
     )

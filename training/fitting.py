@@ -35,8 +35,21 @@ class EncodedData:
     group: np.ndarray | None = None
     """Rows sharing a group (one account's renewal) stay together in cross-validation folds."""
 
+    def take(self, positions: np.ndarray) -> np.ndarray:
+        """The matrix rows at ``positions``: a view when they are consecutive, else a copy.
+
+        The training set is in time order, so a time-ordered split's training and
+        validation rows, and a backtest origin's, are one run of rows: a view saves a copy
+        of them for every booster (1.3 GB for the refit on the 100k-account world's
+        949,401 training and validation rows), and LightGBM reads the same values.
+        """
+        run = len(positions) and positions[-1] - positions[0] == len(positions) - 1
+        if run and (np.diff(positions) == 1).all():
+            return self.matrix[positions[0] : positions[-1] + 1]
+        return self.matrix[positions]
+
     def rows(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.matrix[positions], self.label[positions]
+        return self.take(positions), self.label[positions]
 
 
 @dataclass(frozen=True)
@@ -95,7 +108,7 @@ def fit_calibrated(
             None if rounds else config.lightgbm.early_stopping_rounds,
         )
     stopped_at = booster.current_iteration()
-    margin = booster.predict(data.matrix[valid], raw_score=True, num_threads=config.num_threads)
+    margin = booster.predict(data.take(valid), raw_score=True, num_threads=config.num_threads)
     choice = fit_calibration(
         margin, data.label[valid], config.calibration.method, config.calibration.folds, config.seed
     )

@@ -169,7 +169,7 @@ def train_model(
     with clock.step("baselines"):
         scores, calibrations, notes = _baselines(ts, split, config)
     with clock.step("evaluate"):
-        test_margin = model.margin(data.matrix[split.test], config.num_threads)
+        test_margin = model.margin(data.take(split.test), config.num_threads)
         scores[MODEL] = model.calibration.apply(test_margin)
         scores[f"{MODEL}_uncalibrated"] = 1 / (1 + np.exp(-test_margin))
         calibrations[MODEL] = model.choice
@@ -251,7 +251,7 @@ def _contributions(
         rng.choice(split.test, size=min(config.shap_sample, len(split.test)), replace=False)
     )
     values = model.booster.predict(
-        data.matrix[sample], pred_contrib=True, num_threads=config.num_threads
+        data.take(sample), pred_contrib=True, num_threads=config.num_threads
     )
     return pd.DataFrame(values[:, :-1], columns=data.feature_names, index=sample)
 
@@ -377,7 +377,7 @@ def _artifact(
     ``evaluated`` the one the metrics describe (the same, unless ``model`` was refitted on
     every row after the evaluation, ``lightgbm.refit_on_test``).
     """
-    train_matrix = data.matrix[split.train]
+    train_matrix = data.take(split.train)
     references = tuple(
         FeatureReference.of_categorical(name, train_matrix[:, j], levels[name])
         if name in levels

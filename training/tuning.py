@@ -48,7 +48,7 @@ def tune_lightgbm(
             candidate.max_rounds,
             candidate.early_stopping_rounds,
         )
-        probability = booster.predict(data.matrix[valid], num_threads=config.num_threads)
+        probability = booster.predict(data.take(valid), num_threads=config.num_threads)
         return float(log_loss(valid_label, probability, labels=[0, 1]))
 
     study = optuna.create_study(

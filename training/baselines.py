@@ -12,7 +12,7 @@ The logistic regression is solved by Newton's method with a Cholesky factorisati
 (about 190 on the renewal path), so a handful of Newton steps reach the optimum of the
 penalised likelihood, where L-BFGS stopped at its tolerance after hundreds of steps (on the
 100k-account world's 713,183 training rows: 6 steps in 15 s against 679 in 123 s, test
-ROC-AUC 0.8363 against 0.8360). It runs with one BLAS thread: threaded OpenBLAS on a busy
+ROC-AUC 0.8363 against 0.8360; a one-off measurement, not a script of the repo). It runs with one BLAS thread: threaded OpenBLAS on a busy
 2-core machine made the fit twenty times slower (measured).
 
 Both give a risk score per row; :mod:`training.calibration` turns it into a probability on

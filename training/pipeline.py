@@ -91,7 +91,7 @@ class TrainingResult:
 
 
 class _Clock:
-    """Times named steps and reports them to a progress callback."""
+    """Times named steps and reports them to a progress callback; the memory a step freed goes back to the system."""
 
     def __init__(self, steps: list[str], progress: ProgressCallback | None) -> None:
         self.steps, self.progress, self.timings = steps, progress, {}

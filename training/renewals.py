@@ -29,7 +29,6 @@ from training.dataset import TrainingSet
 from training.errors import TrainingDataError
 from training.geometry import MAX_MIN_HISTORY_DAYS, min_history_days
 from training.labels import ObservationPoints, observation_points
-from training.memory import release_freed_memory
 
 KEYS = ["account_id", "as_of"]
 HISTORY_TABLES = (
@@ -100,8 +99,6 @@ def load_renewal_training_set(
     features = (
         points[KEYS].merge(frame, on=KEYS, how="left", validate="many_to_one").drop(columns=KEYS)
     )
-    del frame
-    release_freed_memory()
     if "days_to_renewal" not in features and "days_to_renewal" not in config.exclude_features:
         features["days_to_renewal"] = points["lead_days"].to_numpy(dtype=np.float64)
     categorical = tuple(
@@ -194,7 +191,6 @@ def _build_in_batches(
         if progress:
             progress("features", number, batches)
         frames.append(build_features(source, points[batch == number], wanted, config))
-        release_freed_memory()  # the query's result was converted through arrays the heap keeps
     if progress:
         progress("features", batches, batches)
     return frames[0] if batches == 1 else pd.concat(frames, ignore_index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from training.fitting import EncodedData
 
@@ -28,3 +29,11 @@ def test_scattered_or_unordered_rows_are_copied_in_the_order_given() -> None:
         assert not np.shares_memory(taken, data.matrix)
         np.testing.assert_array_equal(taken, data.matrix[positions])
     assert data.take(np.array([], dtype=int)).shape == (0, 3)
+
+
+def test_a_view_of_the_training_rows_cannot_be_written_through() -> None:
+    data = _data()
+    rows = data.take(np.arange(2, 9))
+    with pytest.raises(ValueError, match="read-only"):
+        rows[0, 0] = -1.0
+    assert data.matrix[2, 0] == 6.0
